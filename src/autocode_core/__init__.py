@@ -1,0 +1,41 @@
+"""autocode-core: a small plugin-based orchestrator that keeps a code base honest.
+
+Checks are plugins (entry-point group ``autocode``); the daemon runs them on a
+schedule and on demand and keeps their results. Importing this package imports
+neither git, tiktoken, pytest nor a web framework.
+"""
+
+from autocode_core.check_plugin import CheckPlugin
+from autocode_core.config import ApiConfig, AutocodeConfig, DaemonConfig, NotificationConfig
+from autocode_core.context import CheckContext
+from autocode_core.errors import (
+    AutocodeError,
+    CheckNotFoundError,
+    ConfigError,
+    DaemonAlreadyRunningError,
+    PluginError,
+    PluginLoadError,
+)
+from autocode_core.hookspecs import hookimpl, hookspec
+from autocode_core.models import CheckConfig, CheckResult, CheckStatus, DaemonStatus
+
+__all__ = [
+    "ApiConfig",
+    "AutocodeConfig",
+    "AutocodeError",
+    "CheckConfig",
+    "CheckContext",
+    "CheckNotFoundError",
+    "CheckPlugin",
+    "CheckResult",
+    "CheckStatus",
+    "ConfigError",
+    "DaemonAlreadyRunningError",
+    "DaemonConfig",
+    "DaemonStatus",
+    "NotificationConfig",
+    "PluginError",
+    "PluginLoadError",
+    "hookimpl",
+    "hookspec",
+]

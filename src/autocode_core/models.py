@@ -1,0 +1,94 @@
+"""The data that flows through autocode: check descriptions, results, status.
+
+Every model is pydantic v2, so it validates on construction and serializes to
+JSON the same way for the CLI, the HTTP API and the history store.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = ["CheckConfig", "CheckResult", "CheckStatus", "DaemonStatus", "utc_now"]
+
+CheckStatus = Literal["success", "warning", "error"]
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class CheckResult(BaseModel):
+    """The outcome of one check run.
+
+    A plugin may leave ``timestamp`` and ``duration_seconds`` unset and
+    ``check_name`` empty: the core fills them in. ``details`` must be
+    JSON-serializable and small (it is shown on a dashboard that polls); bulky
+    output belongs in a file whose path goes in ``details``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    check_name: str = ""
+    status: CheckStatus
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+    timestamp: datetime | None = None
+    duration_seconds: float | None = None
+
+    @field_validator("timestamp")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.astimezone(timezone.utc)
+        return value
+
+
+class CheckConfig(BaseModel):
+    """How a check is scheduled, and (from a plugin's ``get_config``) what it is.
+
+    Used two ways:
+
+    * returned by a plugin's ``get_config`` hook, where ``name`` is required and
+      the values are the plugin's defaults;
+    * in user configuration (``daemon.<check name>``, as in the design document:
+      ``DaemonConfig(git_check=CheckConfig(interval_minutes=2))``), where only
+      the fields the user sets override the plugin's defaults.
+
+    ``settings_model`` is the pydantic model of the check's own settings, read
+    from ``checks.<name>`` in the configuration. ``config_aliases`` maps other
+    dotted configuration paths onto settings paths (``""`` is the whole
+    settings), so a plugin can keep a historical location such as
+    ``daemon.token_alerts``; ``env_vars`` maps environment variable names onto
+    settings paths.
+    """
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    name: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+    enabled: bool = True
+    interval_minutes: float = Field(default=5.0, gt=0)
+    timeout_seconds: float | None = Field(default=None, gt=0)
+    run_at_start: bool | None = None
+    description: str = ""
+    settings_model: type[BaseModel] | None = Field(default=None, exclude=True)
+    config_aliases: dict[str, str] = Field(default_factory=dict, exclude=True)
+    env_vars: dict[str, str] = Field(default_factory=dict, exclude=True)
+
+
+class DaemonStatus(BaseModel):
+    """A snapshot of the daemon, small enough to poll."""
+
+    is_running: bool
+    project_root: str
+    start_time: datetime | None
+    uptime_seconds: float
+    total_checks_run: int
+    success_rate: float | None
+    average_duration_seconds: float | None
+    memory_mb: float | None
+    memory_limit_mb: float | None
+    checks: dict[str, CheckResult]
