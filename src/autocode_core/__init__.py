@@ -6,8 +6,10 @@ neither git, tiktoken, pytest nor a web framework.
 """
 
 from autocode_core.check_plugin import CheckPlugin
+from autocode_core.clock import Clock, ManualClock, SystemClock
 from autocode_core.config import ApiConfig, AutocodeConfig, DaemonConfig, NotificationConfig
 from autocode_core.context import CheckContext
+from autocode_core.daemon import AutocodeDaemon
 from autocode_core.errors import (
     AutocodeError,
     CheckNotFoundError,
@@ -18,10 +20,12 @@ from autocode_core.errors import (
 )
 from autocode_core.hookspecs import hookimpl, hookspec
 from autocode_core.models import CheckConfig, CheckResult, CheckStatus, DaemonStatus
+from autocode_core.scheduler import Scheduler
 
 __all__ = [
     "ApiConfig",
     "AutocodeConfig",
+    "AutocodeDaemon",
     "AutocodeError",
     "CheckConfig",
     "CheckContext",
@@ -29,13 +33,17 @@ __all__ = [
     "CheckPlugin",
     "CheckResult",
     "CheckStatus",
+    "Clock",
     "ConfigError",
     "DaemonAlreadyRunningError",
     "DaemonConfig",
     "DaemonStatus",
+    "ManualClock",
     "NotificationConfig",
     "PluginError",
     "PluginLoadError",
+    "Scheduler",
+    "SystemClock",
     "hookimpl",
     "hookspec",
 ]

@@ -36,7 +36,9 @@ class ResolvedConfig:
     """The effective configuration and what it means for each check.
 
     ``config.daemon.<name>`` holds each check's effective ``CheckConfig`` and
-    ``config.checks[name]`` its validated settings model (or ``None``).
+    ``config.checks[name]`` its validated settings model (or ``None``). A
+    boolean ``enabled`` at the root of a check's settings that is ``False``
+    disables the check, as ``daemon.<name>.enabled = false`` does.
     """
 
     config: AutocodeConfig
@@ -185,6 +187,9 @@ def resolve_config(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConf
         problems += _problems(exc, [], layers)
     if problems:
         raise ConfigError(problems)
+    for name, schedule in schedules.items():
+        if getattr(settings.get(name), "enabled", True) is False and schedule.enabled:
+            schedules[name] = schedule.model_copy(update={"enabled": False})
     config = config.model_copy(
         update={
             "daemon": config.daemon.model_copy(update=schedules),

@@ -1,0 +1,466 @@
+"""``AutocodeDaemon``: the orchestrator every trigger goes through.
+
+One path for every check run, whoever asks (schedule, CLI, HTTP, an embedding
+app): trigger → daemon → runner (concurrency, timeout, no overlap) → one
+plugin's ``execute`` → ``CheckResult`` → stored → ``on_check_completed``
+listeners.
+
+Ways to run it:
+
+* ``await daemon.run()`` until ``daemon.stop()``; ``await tg.start(daemon.run)``;
+* ``async with AutocodeDaemon(...) as daemon: ...`` (runs for the block);
+* ``await daemon.start()`` / ``daemon.stop()``: in a background thread with
+  its own event loop (the design document's lifecycle);
+* no daemon loop at all: ``await daemon.run_check(name)`` or, from plain
+  synchronous code, ``daemon.run_check_manually(name)``.
+
+Works under asyncio and trio.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from datetime import datetime, timezone
+from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import anyio
+import sniffio
+import structlog
+from anyio.abc import TaskStatus
+
+from autocode_core.clock import Clock
+from autocode_core.config import AutocodeConfig
+from autocode_core.config_resolution import ResolvedConfig, resolve_config
+from autocode_core.config_sources import ConfigLayer, deep_merge, env_layer, load_sources, model_layer
+from autocode_core.context import Trigger
+from autocode_core.errors import CheckNotFoundError
+from autocode_core.health import build_health, memory_mb
+from autocode_core.listeners import ListenerDispatcher
+from autocode_core.metrics import RunStats
+from autocode_core.models import CheckResult, DaemonStatus
+from autocode_core.plugins import LoadedPlugins, PluginInfo, load_plugins
+from autocode_core.runner import CheckRunner, RunRequest, error_result
+from autocode_core.scheduler import Scheduler
+from autocode_core.state import DaemonLock, ensure_state_dir
+
+__all__ = ["AutocodeDaemon"]
+
+log = structlog.get_logger("autocode.daemon")
+MEMORY_POLL_SECONDS = 30.0
+
+
+class _ThreadStarted:
+    """A ``TaskStatus`` that signals a ``threading.Event`` (for ``start()``)."""
+
+    def __init__(self, event: threading.Event) -> None:
+        self.event = event
+
+    def started(self, value: object = None) -> None:
+        self.event.set()
+
+
+class AutocodeDaemon:
+    """Runs the installed checks on a schedule and on demand, and keeps their results.
+
+    :param project_root: the project; default: found from the working directory
+        (the folder holding ``autocode.toml`` or ``pyproject.toml``).
+    :param config: a configuration built in Python; when given, files and
+        environment variables are not read.
+    :param plugins: extra plugins to register (modules, objects, ``CheckPlugin``
+        subclasses, or ``(name, plugin)`` pairs).
+    :param load_entry_points: load the ``autocode`` entry-point group.
+    :param profile: the profile to apply (default ``AUTOCODE_PROFILE``).
+    :param overrides: ``KEY=VALUE`` settings from the command line.
+    :param clock: the scheduler's clock (tests pass a ``ManualClock``).
+    :raises ConfigError: the configuration is invalid (file, key and reason).
+    :raises PluginLoadError: a plugin failed to load in strict mode.
+    """
+
+    def __init__(
+        self,
+        project_root: str | Path | None = None,
+        config: AutocodeConfig | None = None,
+        *,
+        plugins: Iterable[Any] = (),
+        load_entry_points: bool = True,
+        profile: str | None = None,
+        overrides: Sequence[str] = (),
+        environ: Mapping[str, str] | None = None,
+        clock: Clock | None = None,
+        strict_plugins: bool | None = None,
+    ) -> None:
+        environ = os.environ if environ is None else environ
+        if config is None:
+            sources = load_sources(
+                Path(project_root) if project_root else None,
+                profile=profile,
+                environ=environ,
+                overrides=overrides,
+            )
+            root = Path(project_root).resolve() if project_root else sources.project_root
+            file_layers = sources.layers
+            top_layers = sources.overrides
+        else:
+            root = Path(project_root).resolve() if project_root else Path.cwd()
+            file_layers = [model_layer(config, "configuration passed to AutocodeDaemon")]
+            top_layers = []
+        self.project_root: Path = root
+        raw: dict[str, Any] = {}
+        for layer in (*file_layers, *top_layers):
+            raw = deep_merge(raw, layer.data)
+        disabled = raw.get("disable_plugins") or []
+        self._plugins: LoadedPlugins = load_plugins(
+            entry_points=load_entry_points,
+            plugins=plugins,
+            disabled=disabled if isinstance(disabled, list) else [],
+            strict=strict_plugins,
+            daemon=self,
+            environ=environ,
+        )
+        declared = {name: entry.defaults for name, entry in self._plugins.checks.items()}
+        env = [env_layer(environ, declared)] if config is None else []
+        self._layers: list[ConfigLayer] = [*file_layers, *env, *top_layers]
+        self._updates: ConfigLayer | None = None
+        self._resolved: ResolvedConfig = resolve_config(self._layers, declared)
+        for warning in self._resolved.warnings:
+            log.warning("config_warning", problem=warning)
+        daemon_cfg = self._resolved.config.daemon
+        self.scheduler = Scheduler(
+            clock=clock, jitter_seconds=daemon_cfg.jitter_seconds, run_at_start=daemon_cfg.run_at_start
+        )
+        for name, schedule in self._resolved.schedules.items():
+            self.scheduler.add_task(
+                name,
+                partial(self._scheduled_run, name),
+                schedule.interval_minutes * 60,
+                enabled=schedule.enabled,
+                run_at_start=schedule.run_at_start,
+            )
+        self.results: dict[str, CheckResult] = {}
+        self.stats = RunStats()
+        self.total_checks_run = 0
+        self.start_time: float | None = None
+        for info in self._plugins.failed:
+            name = info.check or info.name
+            self.results[name] = error_result(
+                name, f"plugin {info.label} failed to load: {info.error}", "load_error", plugin=info.name
+            )
+        self._running = False
+        self._token: anyio.lowlevel.EventLoopToken | None = None
+        self._loop_thread: int | None = None
+        self._stop_event: anyio.Event | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: tuple[object, CheckRunner] | None = None
+        self._listeners: ListenerDispatcher | None = None
+        self._lock: DaemonLock | None = None
+        self._cm_group: Any = None
+
+    # -- what is installed --------------------------------------------------
+    @property
+    def config(self) -> AutocodeConfig:
+        """The effective configuration (plugin defaults, files, environment, flags, updates)."""
+        return self._resolved.config
+
+    @property
+    def plugins(self) -> LoadedPlugins:
+        """Every plugin, loaded or failed, and the checks they provide."""
+        return self._plugins
+
+    @property
+    def check_names(self) -> list[str]:
+        """Names of the checks that loaded, sorted."""
+        return sorted(self._plugins.checks)
+
+    @property
+    def failed_plugins(self) -> list[PluginInfo]:
+        """Plugins that failed to load."""
+        return self._plugins.failed
+
+    def enabled_checks(self) -> list[str]:
+        """Loaded checks that the configuration enables, sorted."""
+        return [n for n in self.check_names if self._resolved.schedules[n].enabled]
+
+    def settings_for(self, name: str) -> Any:
+        """The validated settings of a check (``None`` if it declares none)."""
+        return self._resolved.settings.get(name)
+
+    # -- running checks -------------------------------------------------------
+    def _runner_here(self) -> CheckRunner:
+        native = anyio.lowlevel.current_token().native_token
+        if self._runner is None or self._runner[0] is not native:
+            limit = self.config.daemon.max_concurrent_checks
+            self._runner = (native, CheckRunner(limit, self._started))
+        return self._runner[1]
+
+    def _started(self, name: str, trigger: Trigger) -> None:
+        log.info("check_started", check=name, trigger=trigger)
+
+    async def run_check(self, name: str, trigger: Trigger = "manual") -> CheckResult:
+        """Run one check now (or join its run in progress) and return its result.
+
+        A check whose plugin failed to load returns its load error.
+
+        :raises CheckNotFoundError: no check or failed plugin by that name.
+        """
+        entry = self._plugins.checks.get(name)
+        if entry is None:
+            failed = next((i for i in self.failed_plugins if name in (i.check, i.name)), None)
+            if failed is not None:
+                return self.results[failed.check or failed.name]
+            raise CheckNotFoundError(name, self.check_names)
+        schedule = self._resolved.schedules[name]
+        daemon_cfg = self.config.daemon
+        request = RunRequest(
+            project_root=self.project_root,
+            config=self.config,
+            settings=self._resolved.settings.get(name),
+            timeout_seconds=schedule.timeout_seconds or daemon_cfg.check_timeout_seconds,
+            memory_limit_mb=daemon_cfg.max_memory_usage_mb,
+            trigger=trigger,
+        )
+        runner = self._runner_here()
+        result = await runner.run(entry, request, on_completed=self._completed)
+        return result
+
+    async def _completed(self, result: CheckResult) -> None:
+        self.results[result.check_name] = result
+        self.stats.record(result)
+        self.total_checks_run += 1
+        log.info(
+            "check_completed",
+            check=result.check_name,
+            status=result.status,
+            duration_seconds=round(result.duration_seconds or 0.0, 3),
+        )
+        dispatcher = self._listeners
+        if dispatcher is not None and dispatcher.serving and self._same_loop():
+            dispatcher.publish(result.check_name, result)
+        else:
+            once = ListenerDispatcher(self._plugins.listeners(), self.config.daemon.listener_timeout_seconds)
+            await once.call_all(result.check_name, result)
+
+    def _same_loop(self) -> bool:
+        return threading.get_ident() == self._loop_thread
+
+    async def _scheduled_run(self, name: str) -> None:
+        await self.run_check(name, trigger="schedule")
+
+    def run_check_manually(self, name: str) -> CheckResult:
+        """Run one check from plain synchronous code and return its result.
+
+        If the daemon runs in another thread, the run happens on its loop (and
+        joins a run in progress). From async code use ``await run_check(name)``.
+
+        :raises CheckNotFoundError: no check by that name.
+        :raises RuntimeError: called from inside an event loop.
+        """
+        try:
+            library = sniffio.current_async_library()
+        except sniffio.AsyncLibraryNotFoundError:
+            library = None
+        if library is not None:
+            raise RuntimeError(
+                f"run_check_manually() blocks; from {library} code use `await daemon.run_check({name!r})`"
+            )
+        if self._token is not None and self._running:
+            return anyio.from_thread.run(partial(self.run_check, name, "manual"), token=self._token)
+        return anyio.run(partial(self.run_check, name, "manual"))
+
+    # -- lifecycle --------------------------------------------------------------
+    def is_running(self) -> bool:
+        """True while the daemon's scheduler loop runs (and ``stop`` was not called)."""
+        return self._running
+
+    async def run(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+        """Run the scheduler and the listeners until ``stop()``.
+
+        Takes the project's lock in the state folder first.
+
+        :raises DaemonAlreadyRunningError: another daemon runs for this project.
+        :raises RuntimeError: this daemon is already running.
+        """
+        if self._running or self._stop_event is not None:
+            raise RuntimeError("this daemon is already running")
+        state = ensure_state_dir(self.project_root, self.config.daemon.state_dir)
+        lock = DaemonLock(state)
+        lock.acquire({"pid": os.getpid(), "started": time.time()})
+        self._lock = lock
+        self._stop_event = anyio.Event()
+        self._token = anyio.lowlevel.current_token()
+        self._loop_thread = threading.get_ident()
+        self._listeners = ListenerDispatcher(
+            self._plugins.listeners(), self.config.daemon.listener_timeout_seconds
+        )
+        watch = anyio.CancelScope()
+        try:
+            async with anyio.create_task_group() as tg:
+                await tg.start(self._listeners.serve)
+                await tg.start(self.scheduler.run)
+                tg.start_soon(self._watch_memory, watch)
+                self.start_time = time.time()
+                self._running = True
+                log.info("daemon_started", project_root=str(self.project_root), checks=self.check_names)
+                task_status.started()
+                await self._stop_event.wait()
+                # the scheduler cancels its runs and returns, the listeners drain
+                # (for a bounded time), the memory watch ends
+                self.scheduler.stop()
+                watch.cancel()
+                self._listeners.close()
+                tg.cancel_scope.deadline = (
+                    anyio.current_time() + self.config.daemon.listener_timeout_seconds
+                )
+        finally:
+            self._running = False
+            self.start_time = None
+            self._token = None
+            self._loop_thread = None
+            self._stop_event = None
+            self._listeners = None
+            lock.release()
+            self._lock = None
+            log.info("daemon_stopped", project_root=str(self.project_root))
+
+    async def _watch_memory(self, scope: anyio.CancelScope) -> None:
+        clock = self.scheduler.clock
+        with scope:
+            while True:
+                used, limit = memory_mb(), self.config.daemon.max_memory_usage_mb
+                if used is not None and limit is not None and used > limit:
+                    log.warning("daemon_memory_high", memory_mb=round(used, 1), limit_mb=limit)
+                await clock.sleep_until(clock.now() + MEMORY_POLL_SECONDS)
+
+    def stop(self) -> None:
+        """Stop the daemon: safe from any thread or task, idempotent.
+
+        ``is_running()`` is false when this returns. Runs in progress are
+        cancelled (their subprocesses killed); listeners get a bounded time to
+        drain. A daemon started with ``start()`` is joined.
+        """
+        self._running = False
+        self.start_time = None
+        event, token = self._stop_event, self._token
+        if event is not None:
+            if self._same_loop():
+                event.set()
+            elif token is not None:
+                try:
+                    anyio.from_thread.run_sync(event.set, token=token)
+                except RuntimeError:
+                    pass  # loop already finished
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=self.config.daemon.listener_timeout_seconds + 5)
+            self._thread = None
+
+    async def start(self) -> None:
+        """Run the daemon in a background thread with its own event loop; returns once it runs.
+
+        :raises DaemonAlreadyRunningError: another daemon runs for this project.
+        """
+        if self._thread is not None and self._thread.is_alive():
+            raise RuntimeError("this daemon is already running")
+        started = threading.Event()
+        errors: list[BaseException] = []
+
+        def target() -> None:
+            try:
+                anyio.run(partial(self.run, task_status=_ThreadStarted(started)))  # type: ignore[arg-type]
+            except BaseException as exc:  # reported to start()'s caller
+                errors.append(exc)
+            finally:
+                started.set()
+
+        self._thread = threading.Thread(target=target, name="autocode-daemon", daemon=True)
+        self._thread.start()
+        await anyio.to_thread.run_sync(started.wait)
+        if errors:
+            self._thread = None
+            raise errors[0]
+
+    async def __aenter__(self) -> AutocodeDaemon:
+        group = anyio.create_task_group()
+        await group.__aenter__()
+        try:
+            await group.start(self.run)
+        except BaseException as exc:
+            await group.__aexit__(type(exc), exc, exc.__traceback__)
+            raise
+        self._cm_group = group
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> bool | None:
+        self.stop()
+        group, self._cm_group = self._cm_group, None
+        return await group.__aexit__(*exc_info)
+
+    # -- configuration ------------------------------------------------------------
+    def update_config(self, config: AutocodeConfig | Mapping[str, Any]) -> None:
+        """Apply a configuration change live, without a restart.
+
+        The keys set in ``config`` (a model: the fields explicitly given; a
+        mapping: a partial update) overlay the current configuration; what it
+        does not name stays as it was. Intervals, enable/disable, limits and
+        plugin settings take effect at once. Safe from any thread.
+
+        :raises ConfigError: the result would be invalid; nothing changes then.
+        """
+        update = model_layer(config, "update_config")
+        merged = update if self._updates is None else ConfigLayer(
+            "update_config", deep_merge(self._updates.data, update.data)
+        )
+        declared = {name: entry.defaults for name, entry in self._plugins.checks.items()}
+        resolved = resolve_config([*self._layers, merged], declared)
+        for warning in resolved.warnings:
+            log.warning("config_warning", problem=warning)
+        if self._token is not None and self._running and not self._same_loop():
+            anyio.from_thread.run_sync(self._apply, resolved, token=self._token)
+        else:
+            self._apply(resolved)
+        self._updates = merged
+
+    def _apply(self, resolved: ResolvedConfig) -> None:
+        self._resolved = resolved
+        daemon_cfg = resolved.config.daemon
+        self.scheduler.jitter_seconds = daemon_cfg.jitter_seconds
+        if self._runner is not None:
+            self._runner[1].set_max_concurrent(daemon_cfg.max_concurrent_checks)
+        if self._listeners is not None:
+            self._listeners.timeout = daemon_cfg.listener_timeout_seconds
+        for name, schedule in resolved.schedules.items():
+            task = self.scheduler.tasks[name]
+            if task.interval_seconds != schedule.interval_minutes * 60:
+                self.scheduler.update_task_interval(name, schedule.interval_minutes * 60)
+            if schedule.enabled and not task.enabled:
+                self.scheduler.enable_task(name)
+            elif not schedule.enabled and task.enabled:
+                self.scheduler.disable_task(name)
+        log.info("config_updated")
+
+    # -- status ------------------------------------------------------------------
+    def get_health_metrics(self) -> dict[str, Any]:
+        """The design document's shape: ``daemon``, ``checks``, ``scheduler`` (plus ``plugins``)."""
+        return build_health(self)
+
+    def get_status(self) -> DaemonStatus:
+        """A small snapshot: state, totals and the latest result of every check."""
+        return DaemonStatus(
+            is_running=self.is_running(),
+            project_root=str(self.project_root),
+            start_time=(
+                None if self.start_time is None else datetime.fromtimestamp(self.start_time, timezone.utc)
+            ),
+            uptime_seconds=time.time() - self.start_time if self.start_time else 0.0,
+            total_checks_run=self.total_checks_run,
+            success_rate=self.stats.success_rate,
+            average_duration_seconds=self.stats.average_duration,
+            memory_mb=memory_mb(),
+            memory_limit_mb=self.config.daemon.max_memory_usage_mb,
+            checks=dict(self.results),
+        )
+

@@ -1,0 +1,92 @@
+"""The project's state folder (``.autocode/``) and the one-daemon-per-project lock.
+
+The folder ignores itself for git (it holds a ``.gitignore`` of ``*``), so
+nothing autocode keeps there shows up as a change. Files are written
+atomically: a temporary file in the same folder, then ``os.replace``.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from autocode_core.errors import DaemonAlreadyRunningError
+
+__all__ = ["DaemonLock", "ensure_state_dir", "write_atomic"]
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Replace ``path`` with ``data`` so readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def ensure_state_dir(project_root: Path, name: str = ".autocode") -> Path:
+    """Create the state folder (and its self-ignoring ``.gitignore``) if needed."""
+    state = project_root / name
+    state.mkdir(parents=True, exist_ok=True)
+    ignore = state / ".gitignore"
+    if not ignore.exists():
+        write_atomic(ignore, "# written by autocode: this folder is local state\n*\n")
+    return state
+
+
+class DaemonLock:
+    """An exclusive ``flock`` on ``<state>/daemon.lock``, released when the process dies."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.path = state_dir / "daemon.lock"
+        self._fd: int | None = None
+
+    def holder(self) -> dict[str, Any] | None:
+        """What the current holder wrote (pid, start time), if readable."""
+        try:
+            return json.loads(self.path.read_text("utf-8") or "null")
+        except (OSError, ValueError):
+            return None
+
+    def acquire(self, info: dict[str, Any]) -> None:
+        """Take the lock or raise ``DaemonAlreadyRunningError`` naming the holder."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            holder = self.holder() or {}
+            pid = holder.get("pid", "?")
+            raise DaemonAlreadyRunningError(
+                f"another autocode daemon is already running for {self.path.parent.parent} "
+                f"(pid {pid}, lock {self.path}); stop it first"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps(info).encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        """Give the lock up (idempotent)."""
+        if self._fd is not None:
+            try:
+                os.ftruncate(self._fd, 0)
+            finally:
+                os.close(self._fd)
+                self._fd = None
