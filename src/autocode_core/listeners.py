@@ -19,6 +19,7 @@ import structlog
 from anyio.abc import TaskStatus
 from anyio.streams.memory import MemoryObjectSendStream
 
+from autocode_core.callables import is_async_callable
 from autocode_core.models import CheckResult
 from autocode_core.plugins import PluginInfo, call_hookimpl
 
@@ -42,7 +43,7 @@ class ListenerDispatcher:
         """Call one listener; never raises (but lets cancellation through)."""
         with anyio.move_on_after(self.timeout) as scope:
             try:
-                if inspect.iscoroutinefunction(impl.function):
+                if is_async_callable(impl.function):
                     await call_hookimpl(impl, check_name=name, result=result)
                 else:
                     call = partial(call_hookimpl, impl, check_name=name, result=result)

@@ -23,6 +23,7 @@ import anyio
 import structlog
 from pydantic import BaseModel
 
+from autocode_core.callables import is_async_callable
 from autocode_core.config import AutocodeConfig
 from autocode_core.context import CheckContext, Trigger
 from autocode_core.errors import PluginError
@@ -201,7 +202,7 @@ class CheckRunner:
 
     async def _call(self, entry: CheckEntry, context: CheckContext) -> Any:
         impl = entry.execute
-        if inspect.iscoroutinefunction(impl.function):
+        if is_async_callable(impl.function):
             return await call_hookimpl(impl, context=context)
         finished = threading.Event()
 

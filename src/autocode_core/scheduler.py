@@ -28,6 +28,7 @@ import anyio
 import structlog
 from anyio.abc import TaskStatus
 
+from autocode_core.callables import is_async_callable
 from autocode_core.clock import Clock, SystemClock
 
 __all__ = ["ScheduledTask", "Scheduler"]
@@ -271,7 +272,7 @@ class Scheduler:
         task.last_started = start = self.clock.now()
         task.last_started_at = self.clock.wall()
         try:
-            if inspect.iscoroutinefunction(task.func):
+            if is_async_callable(task.func):
                 await task.func()
             else:
                 value = await anyio.to_thread.run_sync(task.func, abandon_on_cancel=True)
@@ -285,13 +286,16 @@ class Scheduler:
         finally:
             task.running = False
             task.run_count += 1
-            now = self.clock.now()
-            task.last_duration = now - start
-            due = scheduled + task.interval_seconds
-            if due <= now:
-                missed = int((now - scheduled) // task.interval_seconds)
-                task.coalesced_runs += max(0, missed - 1)
-                due = now
+            end = self.clock.now()
+            task.last_duration = end - start
+            interval = task.interval_seconds
+            due = scheduled + interval
+            if due <= start:  # a late run (paused or busy) covered the ticks it missed
+                task.coalesced_runs += int((start - scheduled) // interval)
+                due = start + interval
+            if due <= end:  # the run overran: the ticks it missed coalesce into one run now
+                task.coalesced_runs += int((end - due) // interval)
+                due = end
             task.next_run = due + self._jitter() if task.enabled else None
             self._poke()
 
