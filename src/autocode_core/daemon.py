@@ -286,10 +286,7 @@ class AutocodeDaemon:
         """
         if self._running or self._stop_event is not None:
             raise RuntimeError("this daemon is already running")
-        state = ensure_state_dir(self.project_root, self.config.daemon.state_dir)
-        lock = DaemonLock(state)
-        lock.acquire({"pid": os.getpid(), "started": time.time()})
-        self._lock = lock
+        lock = self._lock or self._take_lock()
         self._stop_event = anyio.Event()
         self._token = anyio.lowlevel.current_token()
         self._loop_thread = threading.get_ident()
@@ -325,6 +322,13 @@ class AutocodeDaemon:
             lock.release()
             self._lock = None
             log.info("daemon_stopped", project_root=str(self.project_root))
+
+    def _take_lock(self) -> DaemonLock:
+        state = ensure_state_dir(self.project_root, self.config.daemon.state_dir)
+        lock = DaemonLock(state)
+        lock.acquire({"pid": os.getpid(), "started": time.time()})
+        self._lock = lock
+        return lock
 
     async def _watch_memory(self, scope: anyio.CancelScope) -> None:
         clock = self.scheduler.clock
@@ -384,11 +388,14 @@ class AutocodeDaemon:
             raise errors[0]
 
     async def __aenter__(self) -> AutocodeDaemon:
+        lock = self._take_lock()  # before the task group, so the error is not wrapped in a group
         group = anyio.create_task_group()
         await group.__aenter__()
         try:
             await group.start(self.run)
         except BaseException as exc:
+            lock.release()
+            self._lock = None
             await group.__aexit__(type(exc), exc, exc.__traceback__)
             raise
         self._cm_group = group
