@@ -80,18 +80,23 @@ def _has(data: Any, parts: Sequence[str]) -> bool:
 
 
 def _where(layers: Sequence[ConfigLayer], loc: Sequence[str]) -> str:
-    """``source: key as written`` for the highest layer that set ``loc`` (or a prefix)."""
-    for layer in reversed(layers):
-        for end in range(len(loc), 0, -1):
+    """``source: key as written`` for the highest layer that set ``loc``, else the
+    highest that set its longest prefix (a whole table)."""
+    for end in range(len(loc), 0, -1):
+        for layer in reversed(layers):
             if _has(layer.data, loc[:end]):
-                dotted = ".".join(loc)
-                for i in range(len(loc), 0, -1):
-                    written = layer.written.get(".".join(loc[:i]))
-                    if written:
-                        rest = ".".join(loc[i:])
-                        return f"{layer.source}: {written}{'.' + rest if rest and not written.startswith('$') else ''}"
-                return f"{layer.source}: {dotted}"
+                return f"{layer.source}: {_written(layer, loc)}"
     return f"defaults: {'.'.join(loc)}"
+
+
+def _written(layer: ConfigLayer, loc: Sequence[str]) -> str:
+    """The key as the user wrote it in ``layer`` (an alias, a variable, a flag)."""
+    for i in range(len(loc), 0, -1):
+        written = layer.written.get(".".join(loc[:i]))
+        if written:
+            rest = ".".join(loc[i:])
+            return f"{written}.{rest}" if rest and not written.startswith("$") else written
+    return ".".join(loc)
 
 
 def _problems(exc: ValidationError, prefix: Sequence[str], layers: Sequence[ConfigLayer]) -> list[str]:

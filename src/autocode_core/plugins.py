@@ -285,7 +285,7 @@ def load_plugins(
             info.check = check.name
             declared.setdefault(str(check.name), []).append((info, check))
     checks: dict[str, CheckEntry] = {}
-    for name, claims in declared.items():
+    for name, claims in sorted(declared.items()):
         if len(claims) > 1:
             owners = " and ".join(i.label for i, _ in claims)
             for info, _ in claims:
