@@ -52,6 +52,7 @@ class ScheduledTask:
     last_started_at: datetime | None = None
     last_duration: float | None = None
     last_error: str | None = None
+    last_lateness: float | None = None
     run_count: int = 0
     error_count: int = 0
     coalesced_runs: int = 0
@@ -81,6 +82,7 @@ class Scheduler:
         self._tasks: dict[str, ScheduledTask] = {}
         self._wake: anyio.Event | None = None  # created by run(): bound to its event loop
         self._running = False
+        self._deadline = math.inf  # when the loop wakes up next on its own
         self._stop_requested = False
         self._token: Any = None
         self._loop_thread: int | None = None
@@ -191,6 +193,7 @@ class Scheduler:
             "next_run": self._wall(t.next_run) if self._running and t.enabled else None,
             "last_run": t.last_started_at.isoformat() if t.last_started_at else None,
             "last_duration_seconds": t.last_duration,
+            "last_lateness_seconds": t.last_lateness,
             "run_count": t.run_count,
             "error_count": t.error_count,
             "last_error": t.last_error,
@@ -241,6 +244,7 @@ class Scheduler:
                             tg.start_soon(self._run_task, task, name=f"autocode task {task.name}")
                         else:
                             deadline = min(deadline, task.next_run)
+                    self._deadline = deadline
                     await self._wait(deadline)
                 tg.cancel_scope.cancel()
         finally:
@@ -270,6 +274,7 @@ class Scheduler:
     async def _run_task(self, task: ScheduledTask) -> None:
         scheduled = task.next_run if task.next_run is not None else self.clock.now()
         task.last_started = start = self.clock.now()
+        task.last_lateness = max(0.0, start - scheduled)
         task.last_started_at = self.clock.wall()
         try:
             if is_async_callable(task.func):
@@ -297,7 +302,8 @@ class Scheduler:
                 task.coalesced_runs += int((end - due) // interval)
                 due = end
             task.next_run = due + self._jitter() if task.enabled else None
-            self._poke()
+            if task.next_run is not None and task.next_run < self._deadline:
+                self._poke()  # otherwise the loop's own wake-up is early enough
 
     def stop(self) -> None:
         """Ask ``run`` to return; safe from any thread. Runs in progress are cancelled."""
