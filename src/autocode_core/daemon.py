@@ -29,7 +29,6 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import sniffio
 import structlog
 from anyio.abc import TaskStatus
 
@@ -260,12 +259,12 @@ class AutocodeDaemon:
         :raises RuntimeError: called from inside an event loop.
         """
         try:
-            library = sniffio.current_async_library()
-        except sniffio.AsyncLibraryNotFoundError:
-            library = None
-        if library is not None:
+            anyio.lowlevel.current_token()
+        except RuntimeError:  # no event loop in this thread: blocking is fine
+            pass
+        else:
             raise RuntimeError(
-                f"run_check_manually() blocks; from {library} code use `await daemon.run_check({name!r})`"
+                f"run_check_manually() blocks; from async code use `await daemon.run_check({name!r})`"
             )
         if self._token is not None and self._running:
             return anyio.from_thread.run(partial(self.run_check, name, "manual"), token=self._token)
