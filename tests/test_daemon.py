@@ -273,3 +273,41 @@ async def test_two_daemons_in_one_process_do_not_share_plugins(tmp_path) -> None
     first = make(tmp_path / "a", Counter)
     second = make(tmp_path / "b", Slow)
     assert first.check_names == ["count_check"] and second.check_names == ["slow_a"]
+
+
+async def test_events_services_and_check_controls(tmp_path) -> None:
+    served = []
+
+    async def service(daemon, *, task_status):
+        served.append("started")
+        task_status.started()
+        try:
+            await anyio.sleep_forever()
+        finally:
+            served.append("stopped")
+
+    h = AutocodeHarness()
+    h.register(Counter)
+    daemon = h.daemon(tmp_path, {"daemon": {"run_at_start": False}}, services=[service, service])
+    async with daemon:
+        assert served == ["started", "started"]
+        events = daemon.events.subscribe()
+        await daemon.run_check("count_check")
+        daemon.pause_check("count_check")
+        assert daemon.scheduler.get_task_status("count_check")["paused"] is True
+        daemon.resume_check("count_check")
+        daemon.enable_check("count_check", False)
+        assert daemon.scheduler.get_active_tasks() == []
+        got = []
+        with anyio.fail_after(2):
+            while len(got) < 5:
+                got.append(await events.receive())
+        assert [e.type for e in got] == [
+            "check_started", "check_completed", "task_changed", "task_changed", "config_changed"
+        ]
+        assert got[1].result.message == "run 1" and got[2].data == {"paused": True}
+        with pytest.raises(CheckNotFoundError):
+            daemon.pause_check("nope")
+    assert served[-2:] == ["stopped", "stopped"]
+    with events:
+        assert [e async for e in events] == []  # the stream ended with the daemon

@@ -23,7 +23,7 @@ import os
 import threading
 import time
 from datetime import datetime, timezone
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from autocode_core.config_resolution import ResolvedConfig, resolve_config
 from autocode_core.config_sources import ConfigLayer, deep_merge, env_layer, load_sources, model_layer
 from autocode_core.context import Trigger
 from autocode_core.errors import CheckNotFoundError
+from autocode_core.events import DaemonEvent, EventBus
 from autocode_core.health import build_health, memory_mb
 from autocode_core.listeners import ListenerDispatcher
 from autocode_core.metrics import RunStats
@@ -51,6 +52,16 @@ __all__ = ["AutocodeDaemon"]
 
 log = structlog.get_logger("autocode.daemon")
 MEMORY_POLL_SECONDS = 30.0
+
+
+Service = Callable[..., Awaitable[None]]
+
+
+async def _run_service(
+    service: Service, daemon: AutocodeDaemon, scope: anyio.CancelScope, *, task_status: TaskStatus[None]
+) -> None:
+    with scope:
+        await service(daemon, task_status=task_status)
 
 
 class _ThreadStarted:
@@ -76,6 +87,9 @@ class AutocodeDaemon:
     :param profile: the profile to apply (default ``AUTOCODE_PROFILE``).
     :param overrides: ``KEY=VALUE`` settings from the command line.
     :param clock: the scheduler's clock (tests pass a ``ManualClock``).
+    :param services: extra long-running parts (the HTTP server) started in the
+        daemon's task group by ``run``: ``async def service(daemon, *, task_status)``
+        calls ``task_status.started()`` once ready and returns when cancelled.
     :raises ConfigError: the configuration is invalid (file, key and reason).
     :raises PluginLoadError: a plugin failed to load in strict mode.
     """
@@ -92,6 +106,7 @@ class AutocodeDaemon:
         environ: Mapping[str, str] | None = None,
         clock: Clock | None = None,
         strict_plugins: bool | None = None,
+        services: Sequence[Service] = (),
     ) -> None:
         environ = os.environ if environ is None else environ
         if config is None:
@@ -158,6 +173,8 @@ class AutocodeDaemon:
         self._listeners: ListenerDispatcher | None = None
         self._lock: DaemonLock | None = None
         self._cm_group: Any = None
+        self.services: list[Service] = list(services)
+        self.events = EventBus()
 
     # -- what is installed --------------------------------------------------
     @property
@@ -198,6 +215,7 @@ class AutocodeDaemon:
 
     def _started(self, name: str, trigger: Trigger) -> None:
         log.info("check_started", check=name, trigger=trigger)
+        self.events.publish(DaemonEvent(type="check_started", check_name=name, trigger=trigger))
 
     async def run_check(self, name: str, trigger: Trigger = "manual") -> CheckResult:
         """Run one check now (or join its run in progress) and return its result.
@@ -236,6 +254,7 @@ class AutocodeDaemon:
             status=result.status,
             duration_seconds=round(result.duration_seconds or 0.0, 3),
         )
+        self.events.publish(DaemonEvent(type="check_completed", check_name=result.check_name, result=result))
         dispatcher = self._listeners
         if dispatcher is not None and dispatcher.serving and self._same_loop():
             dispatcher.publish(result.check_name, result)
@@ -298,6 +317,9 @@ class AutocodeDaemon:
                 await tg.start(self._listeners.serve)
                 await tg.start(self.scheduler.run)
                 tg.start_soon(self._watch_memory, watch)
+                services = [anyio.CancelScope() for _ in self.services]
+                for service, scope in zip(self.services, services):
+                    await tg.start(_run_service, service, self, scope)
                 self.start_time = time.time()
                 self._running = True
                 log.info("daemon_started", project_root=str(self.project_root), checks=self.check_names)
@@ -307,6 +329,9 @@ class AutocodeDaemon:
                 # (for a bounded time), the memory watch ends
                 self.scheduler.stop()
                 watch.cancel()
+                for scope in services:
+                    scope.cancel()
+                self.events.close()
                 self._listeners.close()
                 tg.cancel_scope.deadline = (
                     anyio.current_time() + self.config.daemon.listener_timeout_seconds
@@ -424,10 +449,7 @@ class AutocodeDaemon:
         resolved = resolve_config([*self._layers, merged], declared)
         for warning in resolved.warnings:
             log.warning("config_warning", problem=warning)
-        if self._token is not None and self._running and not self._same_loop():
-            anyio.from_thread.run_sync(self._apply, resolved, token=self._token)
-        else:
-            self._apply(resolved)
+        self._on_loop(self._apply, resolved)
         self._updates = merged
 
     def _apply(self, resolved: ResolvedConfig) -> None:
@@ -447,6 +469,38 @@ class AutocodeDaemon:
             elif not schedule.enabled and task.enabled:
                 self.scheduler.disable_task(name)
         log.info("config_updated")
+        self.events.publish(DaemonEvent(type="config_changed"))
+
+    # -- controls of one check ---------------------------------------------------------
+    def _task(self, name: str) -> None:
+        if name not in self._plugins.checks:
+            raise CheckNotFoundError(name, self.check_names)
+
+    def pause_check(self, name: str) -> None:
+        """Stop scheduling a check until ``resume_check`` (runtime only; manual runs still work).
+
+        :raises CheckNotFoundError: no such check.
+        """
+        self._task(name)
+        self._on_loop(self.scheduler.pause_task, name)
+        self._on_loop(self.events.publish, DaemonEvent(type="task_changed", check_name=name, data={"paused": True}))
+
+    def resume_check(self, name: str) -> None:
+        """Undo ``pause_check``; ticks missed while paused coalesce into one run."""
+        self._task(name)
+        self._on_loop(self.scheduler.resume_task, name)
+        self._on_loop(self.events.publish, DaemonEvent(type="task_changed", check_name=name, data={"paused": False}))
+
+    def enable_check(self, name: str, enabled: bool = True) -> None:
+        """Enable or disable a check; the same as ``daemon.<name>.enabled`` in ``update_config``."""
+        self._task(name)
+        self.update_config({"daemon": {name: {"enabled": enabled}}})
+
+    def _on_loop(self, func: Any, *args: Any) -> None:
+        if self._token is not None and self._running and not self._same_loop():
+            anyio.from_thread.run_sync(func, *args, token=self._token)
+        else:
+            func(*args)
 
     # -- status ------------------------------------------------------------------
     def get_health_metrics(self) -> dict[str, Any]:

@@ -1,0 +1,70 @@
+"""Daemon events for live clients (the HTTP event stream, dashboards, embedding apps).
+
+``EventBus.subscribe`` returns a receive stream; every event published after
+that reaches it. A subscriber that falls ``buffer`` events behind is dropped
+(its stream ends) rather than slow the daemon down or grow its memory.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+import anyio
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+from pydantic import BaseModel, Field
+
+from autocode_core.models import CheckResult, utc_now
+
+__all__ = ["DaemonEvent", "EventBus", "EventType"]
+
+EventType = Literal["check_started", "check_completed", "config_changed", "task_changed"]
+
+
+class DaemonEvent(BaseModel):
+    """Something that happened in the daemon."""
+
+    type: EventType
+    timestamp: datetime = Field(default_factory=utc_now)
+    check_name: str | None = None
+    trigger: str | None = None
+    result: CheckResult | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class EventBus:
+    """Fan-out of ``DaemonEvent``s to any number of subscribers."""
+
+    def __init__(self) -> None:
+        self._subscribers: list[MemoryObjectSendStream[DaemonEvent]] = []
+
+    @property
+    def subscriber_count(self) -> int:
+        """How many subscribers are attached."""
+        return len(self._subscribers)
+
+    def subscribe(self, buffer: int = 256) -> MemoryObjectReceiveStream[DaemonEvent]:
+        """A stream of the events published from now on; close it to unsubscribe.
+
+        Call it on the event loop that publishes (the daemon's).
+        """
+        send, receive = anyio.create_memory_object_stream[DaemonEvent](buffer)
+        self._subscribers.append(send)
+        return receive
+
+    def publish(self, event: DaemonEvent) -> None:
+        """Deliver ``event`` to every subscriber without waiting."""
+        for send in list(self._subscribers):
+            try:
+                send.send_nowait(event)
+            except anyio.WouldBlock:  # too far behind: drop it
+                send.close()
+                self._subscribers.remove(send)
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+                self._subscribers.remove(send)
+
+    def close(self) -> None:
+        """End every subscriber's stream."""
+        for send in self._subscribers:
+            send.close()
+        self._subscribers.clear()
