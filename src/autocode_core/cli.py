@@ -189,10 +189,16 @@ def _run_daemon(args: argparse.Namespace) -> int:
     log = structlog.get_logger("autocode.cli")
     for info in daemon.failed_plugins:
         log.error("plugin_failed_to_load", plugin=info.name, error=info.error)
-    log.info(
-        "http_server_unavailable",
-        hint="the HTTP API and dashboard ship in a later release as autocode-core[server]",
-    )
+    try:
+        from autocode_core.server import service as http_service
+    except ImportError as exc:
+        log.warning(
+            "http_server_unavailable",
+            reason=str(exc),
+            hint="pip install 'autocode-core[server]' for the HTTP API and the dashboard",
+        )
+    else:
+        daemon.services.append(http_service)
 
     async def serve() -> None:
         async with anyio.create_task_group() as tg:
