@@ -24,6 +24,7 @@ from autocode_core.daemon import AutocodeDaemon
 from autocode_core.errors import CheckNotFoundError, ConfigError, DaemonAlreadyRunningError, PluginLoadError
 from autocode_core.logs import configure_logging, use_color
 from autocode_core.models import CheckResult
+from autocode_core.state import DaemonLock
 from autocode_core.report import config_data, exit_code, format_config, format_plugins, format_result, results_json
 
 __all__ = ["main"]
@@ -60,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     daemon.add_argument("--port", type=int, help="HTTP server port (overrides api.port)")
     plugins = sub.add_parser("plugins", parents=[common], help="list plugins and their load status")
     plugins.add_argument("--json", action="store_true")
+    status = sub.add_parser("status", parents=[common], help="last result and metrics of every check (no daemon needed)")
+    status.add_argument("--json", action="store_true")
+    history = sub.add_parser("history", parents=[common], help="list past runs")
+    history.add_argument("name", nargs="?", metavar="NAME", help="only this check")
+    history.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
+    history.add_argument("--json", action="store_true")
     config = sub.add_parser("config", help="inspect the configuration")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
     show = config_sub.add_parser("show", parents=[common], help="print the effective configuration")
@@ -97,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _plugins(args)
         if args.command == "config":
             return _config_show(args)
+        if args.command == "status":
+            return _status(args)
+        if args.command == "history":
+            return _history(args)
         return _run_daemon(args)
     except ConfigError as exc:
         _err(str(exc))
@@ -170,6 +181,56 @@ def _plugins(args: argparse.Namespace) -> int:
         print(json.dumps({"schema_version": 1, "plugins": [p.to_dict() for p in infos]}, indent=2))
     else:
         print(format_plugins(infos))
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    daemon = _daemon(args)
+    lock = DaemonLock(daemon.project_root / daemon.config.daemon.state_dir)
+    running = lock.is_held()
+    holder = lock.holder() if running else None
+    health = daemon.get_health_metrics()
+    if args.json:
+        doc = {
+            "schema_version": 1,
+            "project_root": str(daemon.project_root),
+            "daemon_running": running,
+            "daemon_pid": (holder or {}).get("pid"),
+            "checks": health["checks"],
+            "history": health["history"],
+            "plugins": health["plugins"],
+        }
+        print(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
+        return 0
+    state = f"running (pid {(holder or {}).get('pid', '?')})" if running else "not running"
+    print(f"autocode daemon: {state} — project {daemon.project_root}")
+    if not daemon.results:
+        print("no results yet (run `autocode check` or start `autocode daemon`)")
+    color = use_color(sys.stdout)
+    for name, result in sorted(daemon.results.items()):
+        figures = health["checks"].get(name, {})
+        runs = figures.get("execution_count", 0)
+        when = result.timestamp.astimezone().strftime("%Y-%m-%d %H:%M:%S") if result.timestamp else "never"
+        print(f"{format_result(result, color)}  [last {when}, {runs} runs]")
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    daemon = _daemon(args)
+    if args.name and args.name not in set(daemon.check_names) | set(daemon.results):
+        _err(str(CheckNotFoundError(args.name, daemon.check_names)))
+        return EXIT_USAGE
+    runs = daemon.get_history(args.name, max(1, args.limit))
+    if args.json:
+        print(json.dumps({"schema_version": 1, "runs": [r.model_dump(mode="json") for r in runs]},
+                         indent=2, ensure_ascii=False))
+        return 0
+    if not runs:
+        print("no runs recorded yet")
+    color = use_color(sys.stdout)
+    for run in runs:
+        when = run.timestamp.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{when}  {run.trigger:<8} {format_result(run.to_result(), color)}")
     return 0
 
 

@@ -19,6 +19,7 @@ The layout, as ``[tool.autocode]`` in ``pyproject.toml`` or the top level of
 
     [api]                                # the HTTP server (autocode-core[server])
     [notifications]                      # where incident messages go
+    [history]                            # run history kept in .autocode/history.db
     [profiles.dev.daemon.git_check]      # a named overlay, chosen by --profile / AUTOCODE_PROFILE
     interval_minutes = 1
 
@@ -34,7 +35,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-__all__ = ["ApiConfig", "AutocodeConfig", "DaemonConfig", "NotificationConfig"]
+__all__ = ["ApiConfig", "AutocodeConfig", "DaemonConfig", "HistoryConfig", "NotificationConfig"]
 
 
 class DaemonConfig(BaseModel):
@@ -88,6 +89,16 @@ class NotificationConfig(BaseModel):
     max_retries: int = Field(default=2, ge=0, le=10)
 
 
+class HistoryConfig(BaseModel):
+    """The run history in ``<state_dir>/history.db`` and how much of it is kept."""
+
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+    enabled: bool = True
+    max_runs_per_check: int = Field(default=1000, ge=1)
+    max_age_days: float = Field(default=90.0, gt=0)
+
+
 class AutocodeConfig(BaseModel):
     """The whole configuration.
 
@@ -101,6 +112,7 @@ class AutocodeConfig(BaseModel):
     daemon: DaemonConfig = Field(default_factory=DaemonConfig)
     api: ApiConfig = Field(default_factory=ApiConfig)
     notifications: NotificationConfig = Field(default_factory=NotificationConfig)
+    history: HistoryConfig = Field(default_factory=HistoryConfig)
     checks: dict[str, Any] = Field(default_factory=dict)
     disable_plugins: list[str] = Field(default_factory=list)
     profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)

@@ -20,6 +20,7 @@ Works under asyncio and trio.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 import time
 from datetime import datetime, timezone
@@ -37,9 +38,10 @@ from autocode_core.config import AutocodeConfig
 from autocode_core.config_resolution import ResolvedConfig, resolve_config
 from autocode_core.config_sources import ConfigLayer, deep_merge, env_layer, load_sources, model_layer
 from autocode_core.context import Trigger
-from autocode_core.errors import CheckNotFoundError
+from autocode_core.errors import AutocodeError, CheckNotFoundError
 from autocode_core.events import DaemonEvent, EventBus
 from autocode_core.health import build_health, memory_mb
+from autocode_core.history import HistoryStore, RunRecord
 from autocode_core.listeners import ListenerDispatcher
 from autocode_core.metrics import RunStats
 from autocode_core.models import CheckResult, DaemonStatus
@@ -159,6 +161,12 @@ class AutocodeDaemon:
         self.stats = RunStats()
         self.total_checks_run = 0
         self.start_time: float | None = None
+        self._history: HistoryStore | None = None
+        self._history_failed = False
+        if self.config.history.enabled and self._history_path().exists():
+            store = self.history  # the last result of every check, before any runs again
+            for name, record in store.latest().items() if store is not None else ():
+                self.results[name] = record.to_result()
         for info in self._plugins.failed:
             name = info.check or info.name
             self.results[name] = error_result(
@@ -241,13 +249,21 @@ class AutocodeDaemon:
             trigger=trigger,
         )
         runner = self._runner_here()
-        result = await runner.run(entry, request, on_completed=self._completed)
-        return result
+        return await runner.run(entry, request, on_completed=partial(self._completed, entry.plugin, trigger))
 
-    async def _completed(self, result: CheckResult) -> None:
+    async def _completed(self, plugin: PluginInfo, trigger: Trigger, result: CheckResult) -> None:
         self.results[result.check_name] = result
         self.stats.record(result)
         self.total_checks_run += 1
+        store = self._open_history_store()._history if self.config.history.enabled else None
+        if store is not None:
+            try:
+                await anyio.to_thread.run_sync(
+                    partial(store.record, result, plugin=plugin.name,
+                            plugin_version=plugin.version, trigger=trigger)
+                )
+            except Exception as exc:  # a full disk must not stop the checks
+                log.error("history_write_failed", check=result.check_name, error=repr(exc))
         log.info(
             "check_completed",
             check=result.check_name,
@@ -470,6 +486,36 @@ class AutocodeDaemon:
                 self.scheduler.disable_task(name)
         log.info("config_updated")
         self.events.publish(DaemonEvent(type="config_changed"))
+
+    # -- history -----------------------------------------------------------------
+    def _history_path(self) -> Path:
+        return self.project_root / self.config.daemon.state_dir / "history.db"
+
+    def _open_history_store(self) -> AutocodeDaemon:
+        if self._history is None and not self._history_failed:
+            cfg = self.config.history
+            try:
+                ensure_state_dir(self.project_root, self.config.daemon.state_dir)
+                self._history = HistoryStore(self._history_path(), cfg.max_runs_per_check, cfg.max_age_days)
+            except (AutocodeError, OSError, sqlite3.Error) as exc:
+                self._history_failed = True
+                log.error("history_unavailable", path=str(self._history_path()), error=str(exc))
+        return self
+
+    @property
+    def history(self) -> HistoryStore | None:
+        """The run history: ``None`` if disabled, unavailable, or nothing was ever
+        recorded (reading never creates the state folder)."""
+        if not self.config.history.enabled:
+            return None
+        if self._history is None and self._history_path().exists():
+            self._open_history_store()
+        return self._history
+
+    def get_history(self, name: str | None = None, limit: int = 50) -> list[RunRecord]:
+        """Stored runs, newest first, of one check or of all (empty without history)."""
+        store = self.history
+        return store.list_runs(name, limit) if store is not None else []
 
     # -- controls of one check ---------------------------------------------------------
     def _task(self, name: str) -> None:

@@ -31,24 +31,40 @@ def build_health(daemon: AutocodeDaemon) -> dict[str, Any]:
     used = memory_mb()
     limit = daemon.config.daemon.max_memory_usage_mb
     stats = daemon.stats
+    store = daemon.history
+    stored = store.metrics() if store is not None else {}  # survives restarts
     checks: dict[str, Any] = {}
     for name, result in sorted(daemon.results.items()):
         per = stats.checks.get(name)
+        figures = stored.get(name) or (per.to_dict() if per else {"execution_count": 0})
         checks[name] = {
             "last_status": result.status,
             "last_message": result.message,
             "last_execution": result.timestamp.isoformat() if result.timestamp else None,
             "duration_seconds": result.duration_seconds,
-            **(per.to_dict() if per else {"execution_count": 0}),
+            **figures,
         }
+    history = {"enabled": store is not None}
+    if store is not None:
+        history |= {"path": str(store.path), "stored_runs": store.count(),
+                    "recovered_from": str(store.recovered_from) if store.recovered_from else None}
+        total = sum(c["execution_count"] for c in stored.values())
+        ok = sum(c["status_counts"].get("success", 0) for c in stored.values())
+        history["success_rate"] = ok / total if total else None
+        history["average_duration_seconds"] = (
+            sum(c["average_duration_seconds"] * c["execution_count"] for c in stored.values()) / total
+            if total else None
+        )
     scheduler = daemon.scheduler
     return {
         "daemon": {
             "is_running": daemon.is_running(),
             "uptime_seconds": time.time() - daemon.start_time if daemon.start_time else 0,
             "total_checks_run": daemon.total_checks_run,
-            "success_rate": stats.success_rate,
-            "average_duration_seconds": stats.average_duration,
+            "success_rate": history["success_rate"] if store is not None else stats.success_rate,
+            "average_duration_seconds": (
+                history["average_duration_seconds"] if store is not None else stats.average_duration
+            ),
             "memory_mb": round(used, 1) if used is not None else None,
             "memory_limit_mb": limit,
             "memory_warning": bool(used is not None and limit is not None and used > limit),
@@ -59,6 +75,7 @@ def build_health(daemon: AutocodeDaemon) -> dict[str, Any]:
             "active_tasks": len(scheduler.get_active_tasks()),
             "task_statuses": scheduler.get_all_tasks_status(),
         },
+        "history": history,
         "plugins": {
             "loaded": [p.name for p in daemon.plugins.plugins if p.status == "loaded"],
             "failed": [p.to_dict() for p in daemon.failed_plugins],

@@ -62,6 +62,21 @@ class DaemonLock:
         except (OSError, ValueError):
             return None
 
+    def is_held(self) -> bool:
+        """True if some process (this one included) holds the lock now."""
+        if self._fd is not None:
+            return True
+        if not self.path.exists():
+            return False
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+        return False
+
     def acquire(self, info: dict[str, Any]) -> None:
         """Take the lock or raise ``DaemonAlreadyRunningError`` naming the holder."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
