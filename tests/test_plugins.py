@@ -95,7 +95,7 @@ def test_two_plugins_claiming_one_check_name_is_a_load_error() -> None:
 
     loaded = load_plugins(entry_points=False, plugins=[("a", A), ("b", B)], environ={})
     assert "same_check" not in loaded.checks
-    for info in loaded.plugins:
+    for info in (p for p in loaded.plugins if p.source == "registered"):
         assert info.status == "failed"
         assert "claimed by more than one plugin: a and b" in (info.error or "")
 
@@ -128,7 +128,7 @@ def test_plugin_kinds_module_object_and_class() -> None:
     loaded = load_plugins(entry_points=False, plugins=[module, ("listener", Listener()), Sub], environ={})
     assert sorted(loaded.checks) == ["class_check", "mod_check"]
     assert loaded.checks["class_check"].defaults.interval_minutes == 7
-    assert [info.name for info, _ in loaded.listeners()] == ["listener"]
+    assert [info.name for info, _ in loaded.listeners()] == ["notifications", "listener"]
     kinds = {p.name: p.hooks for p in loaded.plugins}
     assert kinds["listener"] == ["on_check_completed"]
     assert kinds["class_check"] == ["execute", "get_config"]  # no no-op listener from the base class

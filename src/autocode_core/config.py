@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 __all__ = ["ApiConfig", "AutocodeConfig", "DaemonConfig", "HistoryConfig", "NotificationConfig"]
 
@@ -87,6 +87,17 @@ class NotificationConfig(BaseModel):
     smtp_password: SecretStr | None = None
     timeout_seconds: float = Field(default=10.0, gt=0)
     max_retries: int = Field(default=2, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _channels_have_targets(self) -> NotificationConfig:
+        needs = {"webhook": self.webhook_url, "slack": self.slack_webhook, "email": self.email_recipients}
+        missing = [c for c in self.channels if not needs[c]]
+        if missing:
+            keys = {"webhook": "webhook_url", "slack": "slack_webhook", "email": "email_recipients"}
+            raise ValueError(
+                "channel(s) " + ", ".join(missing) + " need " + ", ".join(keys[c] for c in missing)
+            )
+        return self
 
 
 class HistoryConfig(BaseModel):

@@ -41,7 +41,12 @@ __all__ = [
 ]
 
 GENERIC_ENV_PREFIX = "AUTOCODE__"
-CORE_ENV_VARS = {"AUTOCODE_API_TOKEN": "api.token"}
+CORE_ENV_VARS = {
+    "AUTOCODE_API_TOKEN": "api.token",
+    "AUTOCODE_WEBHOOK_URL": "notifications.webhook_url",
+    "AUTOCODE_SLACK_WEBHOOK": "notifications.slack_webhook",
+    "AUTOCODE_SMTP_PASSWORD": "notifications.smtp_password",
+}
 
 
 @dataclass
@@ -208,7 +213,8 @@ def env_layer(environ: Mapping[str, str], checks: Mapping[str, CheckConfig]) -> 
     * ``AUTOCODE_<CHECK NAME>_INTERVAL`` sets a check's interval in minutes;
     * each plugin's own variables (``CheckConfig.env_vars``), such as
       ``AUTOCODE_TOKEN_THRESHOLD``;
-    * ``AUTOCODE_API_TOKEN`` sets ``api.token``.
+    * ``AUTOCODE_API_TOKEN``, ``AUTOCODE_WEBHOOK_URL``, ``AUTOCODE_SLACK_WEBHOOK`` and
+      ``AUTOCODE_SMTP_PASSWORD`` set the secrets of the API and of notifications.
     """
     layer = ConfigLayer("environment", {})
     for var in sorted(environ):

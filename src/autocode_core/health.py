@@ -26,6 +26,15 @@ def memory_mb() -> float | None:
             return None
 
 
+def _notification_health(daemon: AutocodeDaemon) -> dict[str, Any]:
+    plugin = daemon.plugins.manager.get_plugin("notifications")
+    config = daemon.config.notifications
+    return {
+        "enabled": bool(plugin is not None and config.enabled),
+        "channels": plugin.health() if plugin is not None and hasattr(plugin, "health") else {},
+    }
+
+
 def build_health(daemon: AutocodeDaemon) -> dict[str, Any]:
     """``{"daemon": ..., "checks": ..., "scheduler": ..., "plugins": ...}`` for a daemon."""
     used = memory_mb()
@@ -76,6 +85,7 @@ def build_health(daemon: AutocodeDaemon) -> dict[str, Any]:
             "task_statuses": scheduler.get_all_tasks_status(),
         },
         "history": history,
+        "notifications": _notification_health(daemon),
         "plugins": {
             "loaded": [p.name for p in daemon.plugins.plugins if p.status == "loaded"],
             "failed": [p.to_dict() for p in daemon.failed_plugins],

@@ -10,6 +10,7 @@ reset.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import threading
@@ -245,14 +246,21 @@ class HistoryStore:
         """How many runs are stored."""
         return int(self._query("SELECT COUNT(*) FROM runs")[0][0])
 
-    def consecutive_errors(self, check_name: str) -> int:
-        """How many of the check's newest runs in a row are errors."""
-        row = self._query(
-            "SELECT COUNT(*) FROM runs WHERE check_name = ? AND id > COALESCE("
-            "(SELECT MAX(id) FROM runs WHERE check_name = ? AND status != 'error'), 0)",
-            (check_name, check_name),
-        )
-        return int(row[0][0])
+    def consecutive_errors(self, check_name: str, *, skip_latest: bool = False) -> int:
+        """How many of the check's newest runs in a row are errors (not counting
+        its latest run, with ``skip_latest``)."""
+        streak = 0
+        for offset in itertools.count(0, 256):
+            rows = self._query(
+                "SELECT status FROM runs WHERE check_name = ? ORDER BY id DESC LIMIT 256 OFFSET ?",
+                (check_name, offset),
+            )
+            statuses = [r[0] for r in rows][1 if skip_latest and offset == 0 else 0 :]
+            run = len(list(itertools.takewhile(lambda status: status == "error", statuses)))
+            streak += run
+            if run < len(statuses) or len(rows) < 256:
+                return streak
+        return streak  # pragma: no cover
 
     def metrics(self) -> dict[str, dict[str, Any]]:
         """Per check: execution count, status distribution, average and p95 duration,

@@ -44,7 +44,9 @@ ENTRY_POINT_GROUP = "autocode"
 
 #: Plugins that ship with the core, loaded through the same path as entry
 #: points (so they can be listed and disabled): ``(name, module path)``.
-BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = ()
+BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
+    ("notifications", "autocode_core.notifications:NotificationPlugin"),
+)
 
 PluginStatus = Literal["loaded", "failed", "disabled"]
 HOOK_NAMES = ("get_config", "execute", "on_check_completed")
@@ -206,7 +208,7 @@ def _candidates(
     """Yield (info, loader) pairs: built-ins, entry points, then explicit plugins."""
     for name, target in BUILTIN_PLUGINS:
         yield PluginInfo(name, "builtin", "autocode-core", _version("autocode-core"), target), (
-            lambda target=target: importlib.import_module(target)
+            lambda target=target: _import_target(target)
         )
     if entry_points:
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
@@ -222,6 +224,15 @@ def _candidates(
     for item in plugins:
         name, obj = item if isinstance(item, tuple) else (_default_name(item), item)
         yield PluginInfo(name, "registered", target=repr(obj)), (lambda obj=obj: obj)
+
+
+def _import_target(target: str) -> Any:
+    """``package.module`` or ``package.module:attribute``, as in entry points."""
+    module_name, _, attribute = target.partition(":")
+    obj = importlib.import_module(module_name)
+    for part in attribute.split(".") if attribute else ():
+        obj = getattr(obj, part)
+    return obj
 
 
 def _default_name(obj: Any) -> str:
