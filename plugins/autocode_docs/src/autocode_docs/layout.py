@@ -1,0 +1,250 @@
+"""Which files are code, and which document describes each of them.
+
+The convention (``docs`` is ``DocsConfig.docs_dir``):
+
+* a code file ``<dir>/<name>.<ext>`` is documented by ``docs/<dir>/<name>.md``;
+* a code folder ``<dir>/`` by ``docs/<dir>/_module.md``;
+* the project by ``docs/_index.md``.
+
+Paths are relative to the project root, with ``/``; the project root itself is
+``""`` internally and ``"."`` in results. A file is code when it has one of the
+configured extensions, lies under a code folder, is not excluded by the user's
+gitignore-style patterns, and no folder between its code folder and itself is
+hidden (``.name``), a virtualenv, ``node_modules``, build output or the docs
+folder. Files git ignores never reach this module: the caller lists files
+through git.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from autocode_docs.settings import DocsConfig
+
+__all__ = [
+    "ALWAYS_EXCLUDED_DIRS",
+    "Layout",
+    "ProjectLayout",
+    "discover_code_roots",
+    "parent_folder",
+]
+
+#: folder names that never hold code to document
+ALWAYS_EXCLUDED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        "node_modules",
+        "build",
+        "dist",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".eggs",
+        "site-packages",
+        "htmlcov",
+        "__pypackages__",
+    }
+)
+
+
+def parent_folder(path: str) -> str:
+    """The folder holding ``path`` (``""`` for the project root)."""
+    return path.rpartition("/")[0]
+
+
+def _under(path: str, folder: str) -> bool:
+    return not folder or path == folder or path.startswith(folder + "/")
+
+
+def _excluded_dir(name: str) -> bool:
+    return name in ALWAYS_EXCLUDED_DIRS or name.startswith(".") or name.endswith(".egg-info")
+
+
+class Layout:
+    """The path rules of one ``DocsConfig`` (no file system access)."""
+
+    def __init__(self, settings: DocsConfig, roots: Iterable[str] = ()) -> None:
+        self.settings = settings
+        self.docs_dir = settings.docs_dir
+        self.extensions = sorted(settings.file_extensions, key=len, reverse=True)
+        self.skip_files = frozenset(settings.skip_files)
+        self.roots = sorted(set(roots))
+        self._is_code: dict[str, bool] = {}
+        self._spec = None
+        if settings.exclude:
+            import pathspec  # imported only when the user has patterns
+
+            self._spec = pathspec.GitIgnoreSpec.from_lines(settings.exclude)
+
+    # --- predicates -----------------------------------------------------------------
+    def code_extension(self, path: str) -> str | None:
+        """The configured extension ``path`` ends with (the longest), if any."""
+        name = path.rpartition("/")[2]
+        for ext in self.extensions:
+            if name.endswith(ext) and len(name) > len(ext):
+                return ext
+        return None
+
+    def is_user_excluded(self, path: str) -> bool:
+        """True if a pattern of ``DocsConfig.exclude`` matches ``path``."""
+        return self._spec is not None and self._spec.match_file(path)
+
+    def in_docs(self, path: str) -> bool:
+        """True if ``path`` is inside the docs folder."""
+        return _under(path, self.docs_dir)
+
+    def looks_like_code(self, path: str, root: str = "") -> bool:
+        """Extension, folder and exclusion rules, for a file under ``root``."""
+        if self.code_extension(path) is None or self.in_docs(path) or not _under(path, root):
+            return False
+        inner = path[len(root) + 1 :] if root else path
+        if any(_excluded_dir(part) for part in inner.split("/")[:-1]):
+            return False
+        return not self.is_user_excluded(path)
+
+    def is_code(self, path: str) -> bool:
+        """True if ``path`` (existing or not) would be code under one of ``roots``."""
+        found = self._is_code.get(path)
+        if found is None:
+            found = self._is_code[path] = any(
+                self.looks_like_code(path, root) for root in self.roots if _under(path, root)
+            )
+        return found
+
+    def folders_of(self, path: str) -> list[str]:
+        """Folders from ``path``'s parent up to its (innermost) code root, inclusive."""
+        roots = [r for r in self.roots if not r or path.startswith(r + "/")]
+        root = max(roots, key=len) if roots else ""
+        out = []
+        folder = parent_folder(path)
+        while True:
+            out.append(folder)
+            if folder == root or not folder:
+                return out
+            folder = parent_folder(folder)
+
+    # --- documents ------------------------------------------------------------------
+    def file_doc(self, code: str) -> str:
+        """``docs/<dir>/<name>.md`` for the code file ``<dir>/<name>.<ext>``."""
+        ext = self.code_extension(code) or ""
+        stem = code[: len(code) - len(ext)] if ext else code
+        return f"{self.docs_dir}/{stem}.md"
+
+    def module_doc(self, folder: str) -> str:
+        """``docs/<folder>/_module.md``."""
+        return f"{self.docs_dir}/{folder}/_module.md" if folder else f"{self.docs_dir}/_module.md"
+
+    @property
+    def index_doc(self) -> str:
+        """``docs/_index.md``."""
+        return f"{self.docs_dir}/_index.md"
+
+    def needs_own_doc(self, code: str) -> bool:
+        """False for ``skip_files`` (``__init__.py``): documented by their folder only."""
+        return code.rpartition("/")[2] not in self.skip_files
+
+
+def discover_code_roots(files: Iterable[str], settings: DocsConfig) -> list[str]:
+    """The code folders: ``settings.directories``, or discovered packages.
+
+    Discovery: every folder holding ``__init__.py`` directly under the project
+    root or under ``src/``. Without any, every top-level folder (and every
+    folder directly under ``src/``) that holds code.
+    """
+    if settings.directories is not None:
+        return sorted(settings.directories)
+    layout = Layout(settings)
+    packages: set[str] = set()
+    holders: set[str] = set()
+    for path in files:
+        parts = path.split("/")
+        if layout.in_docs(path):
+            continue
+        top = parts[:2] if parts[0] == "src" else parts[:1]
+        if len(parts) <= len(top) or _excluded_dir(top[-1]):
+            continue
+        root = "/".join(top)
+        if len(parts) == len(top) + 1 and parts[-1] == "__init__.py":
+            packages.add(root)
+        elif root not in holders and layout.looks_like_code(path, root):
+            holders.add(root)
+    return sorted(packages or holders)
+
+
+@dataclass
+class ProjectLayout:
+    """The code of a project and the documents it expects.
+
+    * ``code_files``: every code file, sorted;
+    * ``file_docs``: expected file document -> the code file it documents;
+    * ``collisions``: document -> the two or more code files mapping to it;
+    * ``module_docs``: expected module document -> its folder;
+    * ``folder_code``: folder -> code files under it (recursively), sorted.
+    """
+
+    layout: Layout
+    code_files: list[str] = field(default_factory=list)
+    file_docs: dict[str, str] = field(default_factory=dict)
+    collisions: dict[str, list[str]] = field(default_factory=dict)
+    module_docs: dict[str, str] = field(default_factory=dict)
+    folder_code: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, files: Iterable[str], settings: DocsConfig, roots: Iterable[str] | None = None
+    ) -> ProjectLayout:
+        """Classify ``files`` (existing, not ignored) under ``settings``.
+
+        :param roots: the code folders if already known (see ``discover_code_roots``).
+        """
+        files = sorted(set(files))
+        layout = Layout(settings, discover_code_roots(files, settings) if roots is None else roots)
+        code = [p for p in files if layout.is_code(p)]
+        project = cls(layout=layout, code_files=code)
+        by_doc: dict[str, list[str]] = {}
+        folders: dict[str, list[str]] = {}
+        for path in code:
+            if layout.needs_own_doc(path):
+                by_doc.setdefault(layout.file_doc(path), []).append(path)
+            for folder in layout.folders_of(path):
+                folders.setdefault(folder, []).append(path)
+        for doc, paths in sorted(by_doc.items()):
+            if len(paths) == 1:
+                project.file_docs[doc] = paths[0]
+            else:
+                project.collisions[doc] = paths
+        project.folder_code = dict(sorted(folders.items()))
+        project.module_docs = {layout.module_doc(f): f for f in project.folder_code}
+        return project
+
+    def orphaned_docs(self, docs: Iterable[str]) -> list[tuple[str, str]]:
+        """``(doc, code it names)`` for each Markdown document whose code is gone.
+
+        ``docs`` are existing files; non-Markdown files, the project index and
+        documents matched by the user's exclude patterns are never orphaned.
+        """
+        layout = self.layout
+        prefix = layout.docs_dir + "/"
+        out = []
+        for doc in sorted(docs):
+            if not doc.startswith(prefix) or not doc.endswith(".md") or doc == layout.index_doc:
+                continue
+            if doc in self.file_docs or doc in self.collisions or doc in self.module_docs:
+                continue
+            if layout.is_user_excluded(doc):
+                continue
+            inner = doc[len(prefix) : -3]
+            if inner.rpartition("/")[2] == "_module":
+                out.append((doc, parent_folder(inner) or "."))
+            else:
+                ext = layout.extensions[0] if len(layout.extensions) == 1 else ".*"
+                out.append((doc, inner + ext))
+        return out

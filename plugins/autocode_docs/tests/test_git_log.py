@@ -1,0 +1,78 @@
+"""Parsing one ``git log --name-status`` pass (real repositories)."""
+
+from __future__ import annotations
+
+from autocode_docs.git_log import parse_git_log
+from autocode_docs.git_snapshot import git_args, subprocess_git_runner
+
+LOG_ARGS = ["log", "-z", "--date-order", "--name-status", "-M", "--format=%x1e%H %ct", "HEAD"]
+
+
+def read_log(repo):
+    return parse_git_log(subprocess_git_runner(repo.path)(LOG_ARGS).stdout)
+
+
+def test_commits_are_numbered_newest_first(git_repo):
+    git_repo.write("pkg/a.py", "a = 1\n")
+    first = git_repo.commit("one")
+    git_repo.write("pkg/a.py", "a = 2\n")
+    second = git_repo.commit("two")
+    log = read_log(git_repo)
+    assert [c.sha for c in log.commits] == [second, first]
+    assert log.changes["pkg/a.py"] == [0, 1]
+    assert log.last_change("pkg/a.py") == 0
+    assert log.changes_since("pkg/a.py", 1) == [0]
+    assert log.changes_since("pkg/a.py", None) == [0, 1]
+
+
+def test_pure_rename_is_not_a_content_change_but_history_follows_it(git_repo):
+    git_repo.write("pkg/old.py", "".join(f"line_{i} = {i}\n" for i in range(30)))
+    git_repo.commit("add")
+    git_repo.git("mv", "pkg/old.py", "pkg/mid.py")
+    git_repo.commit("rename")
+    git_repo.git("mv", "pkg/mid.py", "pkg/new.py")
+    git_repo.commit("rename again")
+    log = read_log(git_repo)
+    assert log.changes["pkg/new.py"] == [2]
+    assert log.touches["pkg/new.py"] == [0]
+    assert log.touches["pkg/old.py"] == [1, 2]
+
+
+def test_rename_with_edits_is_a_content_change(git_repo):
+    git_repo.write("pkg/old.py", "".join(f"line_{i} = {i}\n" for i in range(30)))
+    git_repo.commit("add")
+    git_repo.git("mv", "pkg/old.py", "pkg/new.py")
+    git_repo.write("pkg/new.py", "".join(f"line_{i} = {i}\n" for i in range(29)) + "extra = 1\n")
+    git_repo.commit("rename and edit")
+    log = read_log(git_repo)
+    assert log.changes["pkg/new.py"] == [0, 1]
+
+
+def test_deletions_touch_but_do_not_change(git_repo):
+    git_repo.write("pkg/a.py", "a = 1\n")
+    git_repo.commit("add")
+    git_repo.git("rm", "-q", "pkg/a.py")
+    git_repo.commit("delete")
+    log = read_log(git_repo)
+    assert log.touches["pkg/a.py"] == [0, 1]
+    assert log.changes["pkg/a.py"] == [1]
+
+
+def test_non_ascii_and_spaces_survive(git_repo):
+    git_repo.write("pkg/módulo ñ.py", "x = 1\n")
+    git_repo.commit("add")
+    assert "pkg/módulo ñ.py" in read_log(git_repo).changes
+
+
+def test_strip_maps_and_drops_paths(git_repo):
+    git_repo.write("sub/a.py", "a = 1\n")
+    git_repo.write("other/b.py", "b = 1\n")
+    git_repo.commit("add")
+    raw = subprocess_git_runner(git_repo.path)(LOG_ARGS).stdout
+    log = parse_git_log(raw, lambda p: p[4:] if p.startswith("sub/") else None)
+    assert set(log.changes) == {"a.py"}
+
+
+def test_git_args_pin_output_options():
+    args = git_args(["status"])
+    assert args[0] == "git" and args[-1] == "status" and "core.quotePath=false" in args
