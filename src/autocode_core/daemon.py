@@ -81,8 +81,9 @@ class AutocodeDaemon:
 
     :param project_root: the project; default: found from the working directory
         (the folder holding ``autocode.toml`` or ``pyproject.toml``).
-    :param config: a configuration built in Python; when given, files and
-        environment variables are not read.
+    :param config: a configuration built in Python (an ``AutocodeConfig`` or a
+        plain mapping of the same shape); when given, files and environment
+        variables are not read.
     :param plugins: extra plugins to register (modules, objects, ``CheckPlugin``
         subclasses, or ``(name, plugin)`` pairs).
     :param load_entry_points: load the ``autocode`` entry-point group.
@@ -99,7 +100,7 @@ class AutocodeDaemon:
     def __init__(
         self,
         project_root: str | Path | None = None,
-        config: AutocodeConfig | None = None,
+        config: AutocodeConfig | Mapping[str, Any] | None = None,
         *,
         plugins: Iterable[Any] = (),
         load_entry_points: bool = True,

@@ -102,9 +102,9 @@ class NotificationPlugin(CheckPlugin):
             health.last_attempt = utc_now().isoformat()
             if ok:
                 health.sent += 1
-                log.info("notification_sent", channel=channel, check=check_name, event=event)
+                log.info("notification_sent", channel=channel, check=check_name, kind=event)
             else:
                 health.failed += 1
                 health.last_error = error
-                log.error("notification_failed", channel=channel, check=check_name, event=event,
+                log.error("notification_failed", channel=channel, check=check_name, kind=event,
                           attempts=attempts, error=error)

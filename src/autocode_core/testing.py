@@ -135,10 +135,8 @@ class AutocodeHarness:
         self, project_root: Path, config: AutocodeConfig | Mapping[str, Any] | None = None, **kwargs: Any
     ) -> AutocodeDaemon:
         """A daemon over ``project_root`` with only the registered plugins and ``config``."""
-        if not isinstance(config, AutocodeConfig):
-            config = AutocodeConfig.model_validate(dict(config or {}))
         return AutocodeDaemon(
-            project_root, config, plugins=self.plugins, load_entry_points=False, environ={}, **kwargs
+            project_root, config if config is not None else {}, plugins=self.plugins, load_entry_points=False, environ={}, **kwargs
         )
 
     def _config(self, name: str, settings: Mapping[str, Any] | None, config: Mapping[str, Any] | None) -> dict[str, Any]:
