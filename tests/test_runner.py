@@ -92,7 +92,7 @@ def test_a_raise_becomes_an_error_with_the_traceback(harness, tmp_path) -> None:
 def test_plugin_error_is_a_clean_message(harness, tmp_path) -> None:
     result = harness.run_check("expected_check", tmp_path)
     assert result.status == "error"
-    assert result.message == "❌ expected_check: pytest is not installed for /usr/bin/python3"
+    assert result.message == "❌ pytest is not installed for /usr/bin/python3"
     assert "traceback" not in result.details
 
 

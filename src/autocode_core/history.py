@@ -120,6 +120,7 @@ class HistoryStore:
         self.recovered_from: Path | None = None
         self._lock = threading.Lock()
         self._inserts = 0
+        self._counts: dict[str, int] = {}  # rows per check, as far as this process knows
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._conn = self._open()
@@ -209,12 +210,22 @@ class HistoryStore:
                 (result.check_name, result.status, result.message, details, started,
                  result.duration_seconds, plugin, plugin_version, trigger),
             )
-            conn.execute(
-                "DELETE FROM runs WHERE check_name = ? AND id <= (SELECT id FROM runs WHERE check_name = ?"
-                " ORDER BY id DESC LIMIT 1 OFFSET ?)",
-                (result.check_name, result.check_name, self.max_runs_per_check),
-            )
+            name = result.check_name
+            count = self._counts.get(name)
+            if count is None:
+                count = conn.execute("SELECT COUNT(*) FROM runs WHERE check_name = ?", (name,)).fetchone()[0]
+            else:
+                count += 1
             self._inserts += 1
+            # other processes may insert too: the periodic pass catches what the estimate misses
+            if count > self.max_runs_per_check or self._inserts % PRUNE_EVERY == 1:
+                conn.execute(
+                    "DELETE FROM runs WHERE check_name = ? AND id <= (SELECT id FROM runs WHERE check_name = ?"
+                    " ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                    (name, name, self.max_runs_per_check),
+                )
+                count = min(count, self.max_runs_per_check)
+            self._counts[name] = count
             if self._inserts % PRUNE_EVERY == 1:
                 cutoff = (utc_now() - timedelta(days=self.max_age_days)).timestamp()
                 conn.execute("DELETE FROM runs WHERE started_at < ?", (cutoff,))

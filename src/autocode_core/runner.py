@@ -163,9 +163,7 @@ class CheckRunner:
                 try:
                     value = await self._call(entry, context)
                 except PluginError as exc:
-                    failure = error_result(
-                        entry.name, f"{entry.name}: {exc}", "plugin_error", plugin=plugin.name
-                    )
+                    failure = error_result(entry.name, str(exc), "plugin_error", plugin=plugin.name)
                 except RunCancelledError:
                     pass  # the deadline below explains it
                 except (Exception, SystemExit) as exc:

@@ -1,0 +1,103 @@
+"""``create_app(daemon)``: the FastAPI application over one daemon.
+
+The routes are thin: every action goes through the daemon's public API
+(``run_check``, ``update_config``, ``pause_check``...), never a second
+implementation. The middleware stack, outermost first: request size limit,
+Host/Origin/token guard, optional CORS (only when ``api.cors_origins`` is set).
+
+Without the ``service`` (mounted in another ASGI server), set
+``app.state.runs.task_group`` to a running task group so ``?wait=false`` runs work.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
+
+from autocode_core.server.dashboard import router as dashboard_router
+from autocode_core.server.event_stream import router as events_router
+from autocode_core.server.payloads import ApiJSONResponse
+from autocode_core.server.routes_checks import router as checks_router
+from autocode_core.server.routes_config import router as config_router
+from autocode_core.server.routes_health import router as health_router
+from autocode_core.server.runs import RunRegistry
+from autocode_core.server.security import MAX_BODY_BYTES, BodyLimitMiddleware, GuardMiddleware
+
+if TYPE_CHECKING:
+    from autocode_core.daemon import AutocodeDaemon
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """The autocode daemon: check results, runs, configuration, scheduler, health and events.
+
+When the server has an API token, every request that changes something (POST, PATCH)
+must send it as `Authorization: Bearer <token>`."""
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("autocode-core")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+async def _http_error(request: Request, exc: Exception) -> ApiJSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail
+    body = detail if isinstance(detail, dict) else {"detail": detail}
+    return ApiJSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
+async def _validation_error(request: Request, exc: Exception) -> ApiJSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        for e in exc.errors()
+    ]
+    return ApiJSONResponse({"detail": errors}, status_code=422)
+
+
+def create_app(daemon: AutocodeDaemon, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
+    """The HTTP API and dashboard of ``daemon`` (not yet serving).
+
+    Reads ``daemon.config.api``: ``token`` (required for changes when set),
+    ``host`` (a loopback bind only answers loopback Host names) and ``cors_origins``.
+    """
+    app = FastAPI(
+        title="autocode",
+        version=_version(),
+        description=DESCRIPTION,
+        docs_url=None,  # Swagger UI loads from a CDN: /docs is our own offline page
+        redoc_url=None,
+        default_response_class=ApiJSONResponse,
+    )
+    api = daemon.config.api
+    token = api.token.get_secret_value() if api.token is not None else ""
+    app.state.daemon = daemon
+    app.state.token = token or None
+    app.state.runs = RunRegistry(daemon)
+    app.state.closing = threading.Event()
+    app.state.ping_seconds = 15.0
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    for router in (checks_router, config_router, health_router, events_router, dashboard_router):
+        app.include_router(router)
+    if api.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(api.cors_origins),
+            allow_methods=["GET", "POST", "PATCH"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(
+        GuardMiddleware, token=app.state.token, bind_host=api.host, cors_origins=list(api.cors_origins)
+    )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    return app

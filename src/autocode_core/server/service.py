@@ -1,0 +1,172 @@
+"""The HTTP server as a daemon service: uvicorn inside the daemon's task group.
+
+``service(daemon, *, task_status)`` is what ``autocode daemon`` appends to
+``daemon.services``. It checks the bind address against the security rule
+(anything but loopback needs an API token), binds the socket itself (so port 0
+works and the real port is known), then runs uvicorn on the daemon's event loop
+until cancelled, when it shuts down gracefully (bounded). Checks started
+through the API run in the service's own task group, so a client that goes away
+does not cancel them.
+
+Embedders and tests that need the port pass an ``HttpService`` instance as the
+service and read ``.port`` / ``.url``; ``server_address(daemon)`` gives the same
+for a daemon started with the plain ``service`` function.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import socket
+import weakref
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import structlog
+import uvicorn
+from anyio.abc import TaskStatus
+
+from autocode_core.errors import ConfigError
+from autocode_core.server.app import create_app
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from autocode_core.daemon import AutocodeDaemon
+
+__all__ = ["HttpService", "is_loopback", "server_address", "service"]
+
+log = structlog.get_logger("autocode.server")
+SHUTDOWN_SECONDS = 5.0
+
+_addresses: weakref.WeakKeyDictionary[Any, tuple[str, int]] = weakref.WeakKeyDictionary()
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses (``127.0.0.0/8``, ``::1``)."""
+    name = host.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def server_address(daemon: AutocodeDaemon) -> tuple[str, int] | None:
+    """``(host, port)`` the daemon's HTTP service listens on, ``None`` when not serving."""
+    return _addresses.get(daemon)
+
+
+def check_bind(daemon: AutocodeDaemon) -> None:
+    """Refuse a non-loopback bind without an API token.
+
+    :raises ConfigError: ``api.host`` is not loopback and no token is set.
+    """
+    api = daemon.config.api
+    token = api.token.get_secret_value() if api.token is not None else ""
+    if not is_loopback(api.host) and not token:
+        raise ConfigError(
+            f"api.host: {api.host!r} is reachable from other machines, so the HTTP API needs a "
+            "token: set AUTOCODE_API_TOKEN (or api.token), or bind to 127.0.0.1"
+        )
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its signal handling: the daemon's owner handles signals."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+        sock.listen(128)
+        sock.setblocking(False)
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(f"api.port: cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    return sock
+
+
+class HttpService:
+    """One HTTP server for one daemon; an instance is a daemon service.
+
+    After it started, ``app`` is the FastAPI application, ``port`` the bound
+    port and ``url`` the base URL.
+    """
+
+    def __init__(self) -> None:
+        self.app: FastAPI | None = None
+        self.host: str | None = None
+        self.port: int | None = None
+
+    @property
+    def url(self) -> str:
+        """``http://host:port`` of the running server."""
+        if self.port is None or self.host is None:
+            raise RuntimeError("the HTTP service is not running")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    async def __call__(self, daemon: AutocodeDaemon, *, task_status: TaskStatus[None]) -> None:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            raise RuntimeError("the HTTP server runs on the asyncio backend only") from None
+        check_bind(daemon)
+        api = daemon.config.api
+        sock = _bind(api.host, api.port)
+        self.host, self.port = api.host, sock.getsockname()[1]
+        app = self.app = create_app(daemon)
+        config = uvicorn.Config(
+            app, log_config=None, lifespan="off", access_log=False, server_header=False,
+            timeout_graceful_shutdown=int(SHUTDOWN_SECONDS), h11_max_incomplete_event_size=16 * 1024,
+        )
+        server = _Server(config)
+        shield = anyio.CancelScope(shield=True)
+
+        async def serve() -> None:
+            with shield:
+                await server.serve(sockets=[sock])
+
+        try:
+            async with anyio.create_task_group() as tg:
+                app.state.runs.task_group = tg
+                tg.start_soon(serve)
+                while not server.started:
+                    if server.should_exit:
+                        raise RuntimeError("the HTTP server failed to start")
+                    await anyio.sleep(0.01)
+                _addresses[daemon] = (self.host, self.port)
+                log.info("http_server_started", url=self.url, token_required=app.state.token is not None)
+                task_status.started()
+                try:
+                    await anyio.sleep_forever()
+                finally:
+                    app.state.closing.set()
+                    server.should_exit = True
+                    shield.deadline = anyio.current_time() + SHUTDOWN_SECONDS + 2
+                    app.state.runs.task_group = None
+                    tg.cancel_scope.cancel()
+        finally:
+            _addresses.pop(daemon, None)
+            sock.close()
+            self.port = None
+            log.info("http_server_stopped")
+
+
+async def service(daemon: AutocodeDaemon, *, task_status: TaskStatus[None]) -> None:
+    """Serve the HTTP API and dashboard of ``daemon`` until cancelled (a daemon service).
+
+    :raises ConfigError: a non-loopback ``api.host`` without a token, or the
+        address cannot be bound.
+    """
+    await HttpService()(daemon, task_status=task_status)
