@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from autocode_core import CheckConfig, ConfigError
-from autocode_core.config_sources import cli_layer, env_layer, find_project, load_sources, parse_value
+from autocode_core.config_sources import (
+    cli_layer,
+    env_layer,
+    find_project,
+    load_sources,
+    parse_value,
+)
 
 
 def test_autocode_toml_is_found_walking_up(tmp_path) -> None:

@@ -29,7 +29,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 time.sleep(receiver.delay)
                 receiver.posts.append((self.path, json.loads(body)))
@@ -56,7 +56,7 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(envelope)
         return "250 OK"
 
@@ -86,7 +86,7 @@ class Scripted(CheckPlugin):
 
     def execute(self, context):
         status = Scripted.script.pop(0)
-        return CheckResult(status=status, message=f"❌ broke" if status == "error" else "✅ fine")
+        return CheckResult(status=status, message="❌ broke" if status == "error" else "✅ fine")
 
 
 def config(receiver: Receiver, smtp_port: int | None = None, **extra) -> dict:

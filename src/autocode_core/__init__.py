@@ -7,7 +7,13 @@ neither git, tiktoken, pytest nor a web framework.
 
 from autocode_core.check_plugin import CheckPlugin
 from autocode_core.clock import Clock, ManualClock, SystemClock
-from autocode_core.config import ApiConfig, AutocodeConfig, DaemonConfig, HistoryConfig, NotificationConfig
+from autocode_core.config import (
+    ApiConfig,
+    AutocodeConfig,
+    DaemonConfig,
+    HistoryConfig,
+    NotificationConfig,
+)
 from autocode_core.context import CheckContext
 from autocode_core.daemon import AutocodeDaemon
 from autocode_core.errors import (

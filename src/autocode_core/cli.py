@@ -21,11 +21,23 @@ import anyio
 import structlog
 
 from autocode_core.daemon import AutocodeDaemon
-from autocode_core.errors import CheckNotFoundError, ConfigError, DaemonAlreadyRunningError, PluginLoadError
+from autocode_core.errors import (
+    CheckNotFoundError,
+    ConfigError,
+    DaemonAlreadyRunningError,
+    PluginLoadError,
+)
 from autocode_core.logs import configure_logging, use_color
 from autocode_core.models import CheckResult
+from autocode_core.report import (
+    config_data,
+    exit_code,
+    format_config,
+    format_plugins,
+    format_result,
+    results_json,
+)
 from autocode_core.state import DaemonLock
-from autocode_core.report import config_data, exit_code, format_config, format_plugins, format_result, results_json
 
 __all__ = ["main"]
 

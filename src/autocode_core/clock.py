@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 import anyio
@@ -31,7 +31,7 @@ class SystemClock:
         return time.monotonic()
 
     def wall(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
     async def sleep_until(self, deadline: float) -> None:
         delay = deadline - self.now()
@@ -48,7 +48,7 @@ class ManualClock:
 
     def __init__(self, start: float = 0.0, wall_start: datetime | None = None) -> None:
         self._now = start
-        self._wall0 = wall_start or datetime(2026, 1, 1, tzinfo=timezone.utc)
+        self._wall0 = wall_start or datetime(2026, 1, 1, tzinfo=UTC)
         self._start = start
         self._sleepers: list[tuple[float, anyio.Event]] = []
 

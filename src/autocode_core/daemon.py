@@ -23,8 +23,8 @@ import os
 import sqlite3
 import threading
 import time
-from datetime import datetime, timezone
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,13 @@ from anyio.abc import TaskStatus
 from autocode_core.clock import Clock
 from autocode_core.config import AutocodeConfig
 from autocode_core.config_resolution import ResolvedConfig, resolve_config
-from autocode_core.config_sources import ConfigLayer, deep_merge, env_layer, load_sources, model_layer
+from autocode_core.config_sources import (
+    ConfigLayer,
+    deep_merge,
+    env_layer,
+    load_sources,
+    model_layer,
+)
 from autocode_core.context import Trigger
 from autocode_core.errors import AutocodeError, CheckNotFoundError
 from autocode_core.events import DaemonEvent, EventBus
@@ -442,7 +448,7 @@ class AutocodeDaemon:
         self._cm_group = group
         return self
 
-    async def __aexit__(self, *exc_info: Any) -> bool | None:
+    async def __aexit__(self, *exc_info: object) -> bool | None:
         self.stop()
         group, self._cm_group = self._cm_group, None
         return await group.__aexit__(*exc_info)
@@ -560,7 +566,7 @@ class AutocodeDaemon:
             is_running=self.is_running(),
             project_root=str(self.project_root),
             start_time=(
-                None if self.start_time is None else datetime.fromtimestamp(self.start_time, timezone.utc)
+                None if self.start_time is None else datetime.fromtimestamp(self.start_time, UTC)
             ),
             uptime_seconds=time.time() - self.start_time if self.start_time else 0.0,
             total_checks_run=self.total_checks_run,

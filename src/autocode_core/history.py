@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +97,7 @@ def _record(row: tuple[Any, ...]) -> RunRecord:
         status=row[2],
         message=row[3],
         details=json.loads(row[4]),
-        timestamp=datetime.fromtimestamp(row[5], timezone.utc),
+        timestamp=datetime.fromtimestamp(row[5], UTC),
         duration_seconds=row[6],
         plugin=row[7],
         plugin_version=row[8],
@@ -300,4 +300,4 @@ class HistoryStore:
 
 
 def _iso(epoch: float | None) -> str | None:
-    return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc).isoformat()
+    return None if epoch is None else datetime.fromtimestamp(epoch, UTC).isoformat()

@@ -6,7 +6,7 @@ JSON the same way for the CLI, the HTTP API and the history store.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -18,7 +18,7 @@ CheckStatus = Literal["success", "warning", "error"]
 
 def utc_now() -> datetime:
     """The current time, timezone-aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class CheckResult(BaseModel):
@@ -43,7 +43,7 @@ class CheckResult(BaseModel):
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
-            return value.astimezone(timezone.utc)
+            return value.astimezone(UTC)
         return value
 
 

@@ -52,7 +52,7 @@ def _post_json(url: str, payload: dict[str, Any], timeout: float) -> None:
         headers={"Content-Type": "application/json", "User-Agent": "autocode"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - configured URL
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         response.read()
 
 

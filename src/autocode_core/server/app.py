@@ -14,17 +14,17 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from autocode_core.server.dashboard import router as dashboard_router
+from autocode_core.server.event_stream import router as events_router
+from autocode_core.server.routes_config import router as config_router
+from autocode_core.server.routes_health import router as health_router
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
-from autocode_core.server.dashboard import router as dashboard_router
-from autocode_core.server.event_stream import router as events_router
 from autocode_core.server.payloads import ApiJSONResponse
 from autocode_core.server.routes_checks import router as checks_router
-from autocode_core.server.routes_config import router as config_router
-from autocode_core.server.routes_health import router as health_router
 from autocode_core.server.runs import RunRegistry
 from autocode_core.server.security import MAX_BODY_BYTES, BodyLimitMiddleware, GuardMiddleware
 

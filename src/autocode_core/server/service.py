@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
-import socket
 import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -28,15 +26,15 @@ import structlog
 import uvicorn
 from anyio.abc import TaskStatus
 
-from autocode_core.errors import ConfigError
 from autocode_core.server.app import create_app
+from autocode_core.server.binding import bind_socket, check_bind
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
     from autocode_core.daemon import AutocodeDaemon
 
-__all__ = ["HttpService", "is_loopback", "server_address", "service"]
+__all__ = ["HttpService", "server_address", "service"]
 
 log = structlog.get_logger("autocode.server")
 SHUTDOWN_SECONDS = 5.0
@@ -44,34 +42,9 @@ SHUTDOWN_SECONDS = 5.0
 _addresses: weakref.WeakKeyDictionary[Any, tuple[str, int]] = weakref.WeakKeyDictionary()
 
 
-def is_loopback(host: str) -> bool:
-    """True for ``localhost`` and loopback addresses (``127.0.0.0/8``, ``::1``)."""
-    name = host.strip("[]").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
 def server_address(daemon: AutocodeDaemon) -> tuple[str, int] | None:
     """``(host, port)`` the daemon's HTTP service listens on, ``None`` when not serving."""
     return _addresses.get(daemon)
-
-
-def check_bind(daemon: AutocodeDaemon) -> None:
-    """Refuse a non-loopback bind without an API token.
-
-    :raises ConfigError: ``api.host`` is not loopback and no token is set.
-    """
-    api = daemon.config.api
-    token = api.token.get_secret_value() if api.token is not None else ""
-    if not is_loopback(api.host) and not token:
-        raise ConfigError(
-            f"api.host: {api.host!r} is reachable from other machines, so the HTTP API needs a "
-            "token: set AUTOCODE_API_TOKEN (or api.token), or bind to 127.0.0.1"
-        )
 
 
 class _Server(uvicorn.Server):
@@ -80,20 +53,6 @@ class _Server(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host.strip("[]"), port))
-        sock.listen(128)
-        sock.setblocking(False)
-    except OSError as exc:
-        sock.close()
-        raise ConfigError(f"api.port: cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    return sock
 
 
 class HttpService:
@@ -123,7 +82,7 @@ class HttpService:
             raise RuntimeError("the HTTP server runs on the asyncio backend only") from None
         check_bind(daemon)
         api = daemon.config.api
-        sock = _bind(api.host, api.port)
+        sock = bind_socket(api.host, api.port)
         self.host, self.port = api.host, sock.getsockname()[1]
         app = self.app = create_app(daemon)
         config = uvicorn.Config(

@@ -27,12 +27,12 @@ other than ``timestamp`` changed.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from autocode_core.state import write_atomic
 
 from autocode_docs.markdown_purpose import extract_purpose, extract_title
 
@@ -150,24 +150,6 @@ def write_docs_index(path: Path, data: dict[str, Any]) -> bool:
         current = None
     if current is not None and _without_timestamp(current) == _without_timestamp(data):
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except OSError:
-        mode = 0o644
     text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, text)
     return True

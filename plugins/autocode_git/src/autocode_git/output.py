@@ -7,12 +7,11 @@ previous file untouched.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from autocode_core import PluginError
+from autocode_core.state import write_atomic
 
 __all__ = ["write_json_atomically"]
 
@@ -22,21 +21,9 @@ def write_json_atomically(path: Path, data: Any) -> None:
 
     :raises PluginError: the file cannot be written (the message names it).
     """
+    if path.is_dir():
+        raise PluginError(f"output_path {str(path)!r} is a folder, not a file")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_dir():
-            raise PluginError(f"output_path {str(path)!r} is a folder, not a file")
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, indent=2)
-                handle.write("\n")
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
         raise PluginError(f"cannot write {path}: {exc}") from exc
