@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import pty
 import signal
 import subprocess
@@ -120,9 +121,10 @@ def test_no_checks_installed_exits_0(cli_env, project) -> None:
 
 
 def _in_terminal(env, cwd: Path, *args: str) -> str:
+    """stdout and stderr of the CLI run on a pseudo-terminal."""
     primary, secondary = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "autocode_core.cli", *args], env=env, cwd=cwd,
-                            stdout=secondary, stderr=subprocess.DEVNULL)
+                            stdout=secondary, stderr=secondary)
     os.close(secondary)
     chunks = []
     while True:
@@ -141,7 +143,24 @@ def _in_terminal(env, cwd: Path, *args: str) -> str:
 def test_colour_on_a_terminal_unless_no_color(cli_env, project) -> None:
     assert "\033[32mgood_check" in _in_terminal(cli_env, project, "check", "good_check")
     plain = _in_terminal(dict(cli_env, NO_COLOR="1"), project, "check", "good_check")
-    assert "good_check" in plain and "\033[" not in plain
+    assert "good_check" in plain and not re.search("\033\\[[0-9;]*m", plain)  # no colour codes
+
+
+def test_long_runs_show_progress_on_a_terminal(cli_env, project, make_dist, unique) -> None:
+    mod = unique("slow_cli")
+    site = make_dist("slow-dist", {mod: """
+        import time
+        from autocode_core import CheckPlugin, CheckResult
+        class Slow(CheckPlugin):
+            name = "slow_check"
+            def execute(self, context):
+                time.sleep(1.2)
+                return CheckResult(status="success", message="done")
+    """}, {"slow_check": f"{mod}:Slow"})
+    env = dict(cli_env, PYTHONPATH=os.pathsep.join([str(site), cli_env["PYTHONPATH"]]))
+    screen = _in_terminal(env, project, "check", "slow_check", "good_check")
+    assert "⏳ 1/2 done, running slow_check" in screen
+    assert "slow_check\033[0m: done" in screen
 
 
 def _wait_for(proc: subprocess.Popen, text: str, timeout: float = 20) -> list[str]:

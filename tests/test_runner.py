@@ -173,3 +173,27 @@ def test_memory_limit_applies_to_check_subprocesses(tmp_path) -> None:
     assert limited.status == "error" and "MemoryError" in limited.message
     roomy = h.run_check("hog_check", tmp_path, config={"daemon": {"max_memory_usage_mb": 2048}})
     assert roomy.status == "success"
+
+
+class Chatty(CheckPlugin):
+    name = "chatty_check"
+
+    def execute(self, context):
+        import structlog
+
+        structlog.get_logger("some.library").info("plugin_side_event", n=1)
+        context.logger.info("context_logger_event")
+        return CheckResult(status="success", message="ok")
+
+
+def test_plugin_logs_are_attributed_to_check_and_plugin(tmp_path) -> None:
+    import structlog
+
+    h = AutocodeHarness()
+    h.register(Chatty, name="chatty_plugin")
+    with structlog.testing.capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+        h.run_check("chatty_check", tmp_path)
+    mine = {e["event"]: e for e in logs if e["event"] in ("plugin_side_event", "context_logger_event")}
+    assert set(mine) == {"plugin_side_event", "context_logger_event"}
+    for event in mine.values():
+        assert (event["check"], event["plugin"]) == ("chatty_check", "chatty_plugin")

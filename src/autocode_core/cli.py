@@ -175,8 +175,10 @@ async def _progress(results: dict[str, CheckResult], names: list[str], scope: an
     """A one-line status on the terminal while checks run (only on a TTY)."""
     started = time.monotonic()
     try:
-        while len(results) < len(names):
+        while True:
             await anyio.sleep(0.25)
+            if len(results) == len(names):
+                break
             pending = [n for n in names if n not in results]
             line = f"⏳ {len(results)}/{len(names)} done, running {', '.join(pending)} ({time.monotonic() - started:.0f}s)"
             sys.stderr.write("\r\033[K" + line[:200])

@@ -1,0 +1,92 @@
+"""``GET /api/events``: the daemon's events as Server-Sent Events.
+
+Each event is ``event: <type>`` with a JSON ``data`` line: check started,
+check completed (with the compact result, never the bulky details), config
+changed, task changed. A comment line is sent every ``ping_seconds`` so
+proxies keep the connection and a vanished client is noticed. A client that
+falls too far behind is dropped by the daemon's event bus: its stream ends and
+``EventSource`` reconnects.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+
+from autocode_core.events import DaemonEvent
+from autocode_core.server.payloads import compact_result
+
+__all__ = ["event_data", "router"]
+
+router = APIRouter(prefix="/api", tags=["events"])
+POLL_SECONDS = 0.5  # how often a quiet stream looks at the server's shutdown flag
+RETRY_MS = 3000
+
+
+def event_data(event: DaemonEvent) -> dict[str, Any]:
+    """The JSON sent for ``event``."""
+    return {
+        "type": event.type,
+        "timestamp": event.timestamp.isoformat(),
+        "check_name": event.check_name,
+        "trigger": event.trigger,
+        "result": compact_result(event.result),
+        "data": event.data,
+    }
+
+
+async def _frames(request: Request) -> AsyncIterator[str]:
+    state = request.app.state
+    stream = state.daemon.events.subscribe()
+    try:
+        yield f"retry: {RETRY_MS}\n: connected\n\n"
+        counter = 0
+        last_sent = time.monotonic()
+        while not state.closing.is_set():
+            event: DaemonEvent | None = None
+            with anyio.move_on_after(POLL_SECONDS):
+                try:
+                    event = await stream.receive()
+                except (anyio.EndOfStream, anyio.ClosedResourceError):
+                    return
+            if event is not None:
+                counter += 1
+                data = json.dumps(event_data(event), ensure_ascii=False, default=str)
+                yield f"id: {counter}\nevent: {event.type}\ndata: {data}\n\n"
+                last_sent = time.monotonic()
+            elif time.monotonic() - last_sent >= state.ping_seconds:
+                yield ": ping\n\n"
+                last_sent = time.monotonic()
+    finally:
+        _unsubscribe(state.daemon.events, stream)
+
+
+def _unsubscribe(bus: Any, stream: Any) -> None:
+    """Close our receive stream and the bus's send stream paired with it.
+
+    ``EventBus.publish`` forgets a subscriber whose receiver closed without
+    closing the send side (a ``ResourceWarning`` when it is collected); until
+    the core closes it there, close it here.
+    """
+    stream.close()
+    subscribers = getattr(bus, "_subscribers", None)
+    for send in list(subscribers or ()):
+        if getattr(send, "_state", None) is getattr(stream, "_state", None):
+            send.close()
+            subscribers.remove(send)
+
+
+@router.get("/events", summary="Server-Sent Events: check_started, check_completed, config_changed, task_changed",
+            response_class=StreamingResponse)
+async def events(request: Request) -> StreamingResponse:
+    return StreamingResponse(
+        _frames(request),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )

@@ -1,0 +1,125 @@
+"""Routes of checks and runs: status, checks, history, run now, run state."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from autocode_core.daemon import AutocodeDaemon
+from autocode_core.errors import CheckNotFoundError
+from autocode_core.server.payloads import (
+    ApiJSONResponse,
+    check_entry,
+    full_result,
+    known_checks,
+    status_payload,
+)
+from autocode_core.server.runs import RunRegistry
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["checks"])
+
+
+def _daemon(request: Request) -> AutocodeDaemon:
+    return request.app.state.daemon  # type: ignore[no-any-return]
+
+
+def _runs(request: Request) -> RunRegistry:
+    return request.app.state.runs  # type: ignore[no-any-return]
+
+
+def not_found(name: str, known: list[str]) -> HTTPException:
+    """404 naming the unknown check and the known ones."""
+    error = CheckNotFoundError(name, known)
+    return HTTPException(404, {"detail": str(error), "known": error.known})
+
+
+def _known(request: Request, name: str) -> AutocodeDaemon:
+    daemon = _daemon(request)
+    if name not in known_checks(daemon):
+        raise not_found(name, known_checks(daemon))
+    return daemon
+
+
+@router.get("/status", summary="Daemon state, totals and the latest result of every check (compact)")
+async def get_status(request: Request) -> ApiJSONResponse:
+    return ApiJSONResponse(status_payload(_daemon(request)))
+
+
+@router.get("/checks", summary="Every check: plugin, schedule and latest result (compact)")
+async def list_checks(request: Request) -> ApiJSONResponse:
+    daemon, running = _daemon(request), _runs(request).running
+    checks = [check_entry(daemon, n, running=running) for n in known_checks(daemon)]
+    return ApiJSONResponse({"checks": checks})
+
+
+@router.get("/checks/{name}", summary="One check with its full latest result and run figures",
+            responses={404: {"description": "No such check; `known` lists the checks"}})
+async def get_check(request: Request, name: str) -> ApiJSONResponse:
+    daemon = _known(request, name)
+    entry = check_entry(daemon, name, running=_runs(request).running, full=True)
+    stats = daemon.stats.checks.get(name)
+    entry["figures"] = stats.to_dict() if stats else {"execution_count": 0}
+    return ApiJSONResponse(entry)
+
+
+@router.get("/checks/{name}/history", summary="Stored runs of a check, newest first",
+            responses={404: {"description": "No such check"}})
+async def get_history(
+    request: Request,
+    name: str,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    details: Annotated[bool, Query(description="include each run's details")] = False,
+) -> ApiJSONResponse:
+    daemon = _known(request, name)
+    records = await anyio.to_thread.run_sync(daemon.get_history, name, limit)
+    runs: list[dict[str, Any]] = []
+    for record in records:
+        data = record.model_dump(mode="json", exclude=None if details else {"details"})
+        runs.append(data)
+    return ApiJSONResponse({"check_name": name, "history_enabled": daemon.history is not None, "runs": runs})
+
+
+@router.post(
+    "/checks/{name}/run",
+    summary="Run a check now (or join its run in progress)",
+    status_code=200,
+    responses={
+        202: {"description": "`wait=false`: the run started; poll `GET /api/runs/{id}`"},
+        404: {"description": "No such check"},
+    },
+)
+async def run_check(
+    request: Request,
+    name: str,
+    wait: Annotated[bool, Query(description="wait for the result (default) or return 202 at once")] = True,
+) -> Response:
+    runs = _runs(request)
+    try:
+        run, joined = runs.start(name)
+    except CheckNotFoundError as exc:
+        raise not_found(name, exc.known) from None
+    except RuntimeError as exc:
+        raise HTTPException(503, str(exc)) from None
+    headers = {"X-Autocode-Run-Id": run.id, "Location": f"/api/runs/{run.id}"}
+    if not wait:
+        body = {"run_id": run.id, "check_name": name, "state": run.state, "joined": joined,
+                "url": f"/api/runs/{run.id}"}
+        return ApiJSONResponse(body, status_code=202, headers=headers)
+    await run.done.wait()
+    if run.result is None:
+        raise HTTPException(503, f"the run of {name} was {run.state}: {run.error or 'the server is stopping'}")
+    return ApiJSONResponse(full_result(run.result), headers=headers)
+
+
+@router.get("/runs/{run_id}", summary="State and result of a run started through the API",
+            responses={404: {"description": "Unknown or expired run id"}})
+async def get_run(request: Request, run_id: str) -> JSONResponse:
+    run = _runs(request).get(run_id)
+    if run is None:
+        raise HTTPException(404, f"unknown run id {run_id!r} (runs are kept for a while, then forgotten)")
+    return ApiJSONResponse(run.to_dict())

@@ -1,0 +1,91 @@
+"""Routes of configuration, scheduler tasks and plugins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+
+from autocode_core.daemon import AutocodeDaemon
+from autocode_core.errors import CheckNotFoundError, ConfigError
+from autocode_core.report import config_data
+from autocode_core.server.config_patch import parse_update, problems_from_error
+from autocode_core.server.payloads import ApiJSONResponse
+from autocode_core.server.routes_checks import not_found
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api")
+TASK_ACTIONS = ("pause", "resume", "enable", "disable")
+PATCH_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {
+            "schema": {"type": "object", "additionalProperties": True},
+            "example": {"daemon": {"git_check": {"interval_minutes": 3}}},
+        }},
+    }
+}
+
+
+def _daemon(request: Request) -> AutocodeDaemon:
+    return request.app.state.daemon  # type: ignore[no-any-return]
+
+
+@router.get("/config", tags=["config"], summary="The effective configuration (secrets masked)")
+async def get_config(request: Request) -> ApiJSONResponse:
+    return ApiJSONResponse(config_data(_daemon(request).config))
+
+
+@router.patch(
+    "/config",
+    tags=["config"],
+    summary="Apply a partial configuration live (never written to any file)",
+    openapi_extra=PATCH_BODY,
+    responses={422: {"description": "Invalid: each problem names the field (`loc`) and the reason (`msg`)"}},
+)
+async def patch_config(request: Request) -> ApiJSONResponse:
+    daemon = _daemon(request)
+    update, problems = parse_update(await request.body(), daemon)
+    if update is not None:
+        try:
+            daemon.update_config(update)
+        except ConfigError as exc:
+            problems = problems_from_error(exc)
+    if problems:
+        return ApiJSONResponse({"detail": problems}, status_code=422)
+    return ApiJSONResponse(config_data(daemon.config))
+
+
+@router.get("/scheduler/tasks", tags=["scheduler"], summary="Every scheduled task's state")
+async def list_tasks(request: Request) -> ApiJSONResponse:
+    scheduler = _daemon(request).scheduler
+    return ApiJSONResponse({"is_running": scheduler.is_running(), "tasks": scheduler.get_all_tasks_status()})
+
+
+@router.post(
+    "/scheduler/tasks/{name}/{action}",
+    tags=["scheduler"],
+    summary="pause, resume, enable or disable a check's schedule",
+    responses={404: {"description": "No such check or action"}},
+)
+async def task_action(request: Request, name: str, action: str) -> ApiJSONResponse:
+    daemon = _daemon(request)
+    if action not in TASK_ACTIONS:
+        raise HTTPException(404, f"unknown action {action!r} (one of: {', '.join(TASK_ACTIONS)})")
+    try:
+        if action == "pause":
+            daemon.pause_check(name)
+        elif action == "resume":
+            daemon.resume_check(name)
+        else:
+            daemon.enable_check(name, action == "enable")
+    except CheckNotFoundError as exc:
+        raise not_found(name, exc.known) from None
+    return ApiJSONResponse(daemon.scheduler.get_task_status(name))
+
+
+@router.get("/plugins", tags=["plugins"], summary="Plugins and their load status (as `autocode plugins --json`)")
+async def list_plugins(request: Request) -> ApiJSONResponse:
+    infos = _daemon(request).plugins.plugins
+    return ApiJSONResponse({"schema_version": 1, "plugins": [p.to_dict() for p in infos]})
