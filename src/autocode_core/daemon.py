@@ -35,14 +35,8 @@ from anyio.abc import TaskStatus
 
 from autocode_core.clock import Clock
 from autocode_core.config import AutocodeConfig
-from autocode_core.config_resolution import ResolvedConfig, resolve_config
-from autocode_core.config_sources import (
-    ConfigLayer,
-    deep_merge,
-    env_layer,
-    load_sources,
-    model_layer,
-)
+from autocode_core.config_resolution import ResolvedConfig
+from autocode_core.config_state import ConfigState
 from autocode_core.context import Trigger
 from autocode_core.errors import AutocodeError, CheckNotFoundError
 from autocode_core.events import DaemonEvent, EventBus
@@ -50,7 +44,7 @@ from autocode_core.health import build_health, memory_mb
 from autocode_core.history import HistoryStore, RunRecord
 from autocode_core.listeners import ListenerDispatcher
 from autocode_core.metrics import RunStats
-from autocode_core.models import CheckResult, DaemonStatus
+from autocode_core.models import CheckConfig, CheckResult, DaemonStatus
 from autocode_core.plugins import LoadedPlugins, PluginInfo, load_plugins
 from autocode_core.runner import CheckRunner, RunRequest, error_result
 from autocode_core.scheduler import Scheduler
@@ -118,25 +112,11 @@ class AutocodeDaemon:
         services: Sequence[Service] = (),
     ) -> None:
         environ = os.environ if environ is None else environ
-        if config is None:
-            sources = load_sources(
-                Path(project_root) if project_root else None,
-                profile=profile,
-                environ=environ,
-                overrides=overrides,
-            )
-            root = Path(project_root).resolve() if project_root else sources.project_root
-            file_layers = sources.layers
-            top_layers = sources.overrides
-        else:
-            root = Path(project_root).resolve() if project_root else Path.cwd()
-            file_layers = [model_layer(config, "configuration passed to AutocodeDaemon")]
-            top_layers = []
-        self.project_root: Path = root
-        raw: dict[str, Any] = {}
-        for layer in (*file_layers, *top_layers):
-            raw = deep_merge(raw, layer.data)
-        disabled = raw.get("disable_plugins") or []
+        self._config = ConfigState.gather(
+            project_root, config, profile=profile, overrides=overrides, environ=environ
+        )
+        self.project_root: Path = self._config.project_root
+        disabled = self._config.raw().get("disable_plugins") or []
         self._plugins: LoadedPlugins = load_plugins(
             entry_points=load_entry_points,
             plugins=plugins,
@@ -145,11 +125,7 @@ class AutocodeDaemon:
             daemon=self,
             environ=environ,
         )
-        declared = {name: entry.defaults for name, entry in self._plugins.checks.items()}
-        env = [env_layer(environ, declared)] if config is None else []
-        self._layers: list[ConfigLayer] = [*file_layers, *env, *top_layers]
-        self._updates: ConfigLayer | None = None
-        self._resolved: ResolvedConfig = resolve_config(self._layers, declared)
+        self._resolved: ResolvedConfig = self._config.resolve(self._declared())
         for warning in self._resolved.warnings:
             log.warning("config_warning", problem=warning)
         daemon_cfg = self._resolved.config.daemon
@@ -221,6 +197,9 @@ class AutocodeDaemon:
         return self._resolved.settings.get(name)
 
     # -- running checks -------------------------------------------------------
+    def _declared(self) -> dict[str, CheckConfig]:
+        return {name: entry.defaults for name, entry in self._plugins.checks.items()}
+
     def _runner_here(self) -> CheckRunner:
         native = anyio.lowlevel.current_token().native_token
         if self._runner is None or self._runner[0] is not native:
@@ -464,16 +443,11 @@ class AutocodeDaemon:
 
         :raises ConfigError: the result would be invalid; nothing changes then.
         """
-        update = model_layer(config, "update_config")
-        merged = update if self._updates is None else ConfigLayer(
-            "update_config", deep_merge(self._updates.data, update.data)
-        )
-        declared = {name: entry.defaults for name, entry in self._plugins.checks.items()}
-        resolved = resolve_config([*self._layers, merged], declared)
+        resolved, updates = self._config.preview(config, self._declared())
         for warning in resolved.warnings:
             log.warning("config_warning", problem=warning)
         self._on_loop(self._apply, resolved)
-        self._updates = merged
+        self._config.accept(resolved, updates)
 
     def _apply(self, resolved: ResolvedConfig) -> None:
         self._resolved = resolved
