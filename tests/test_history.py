@@ -68,6 +68,12 @@ def test_metrics_from_history(tmp_path) -> None:
     assert m["average_duration_seconds"] == pytest.approx(10.5)
     assert m["p95_duration_seconds"] == 19.0
     assert m["consecutive_errors"] == 3 and m["last_success"] is not None
+    other = HistoryStore(tmp_path / "h.db")  # another connection's write invalidates the cache
+    other.record(result(status="success"))
+    other.close()
+    assert store.metrics()["c"]["execution_count"] == 21
+    store.record(result(status="error"))
+    assert store.metrics()["c"]["consecutive_errors"] == 1
     store.close()
 
 

@@ -10,6 +10,7 @@ reset.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import sqlite3
@@ -121,6 +122,7 @@ class HistoryStore:
         self._lock = threading.Lock()
         self._inserts = 0
         self._counts: dict[str, int] = {}  # rows per check, as far as this process knows
+        self._metrics_cache: tuple[tuple[int, int], dict[str, dict[str, Any]]] | None = None
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._conn = self._open()
@@ -275,7 +277,17 @@ class HistoryStore:
 
     def metrics(self) -> dict[str, dict[str, Any]]:
         """Per check: execution count, status distribution, average and p95 duration,
-        last execution, last success, and the current streak of consecutive errors."""
+        last execution, last success, and the current streak of consecutive errors.
+
+        Cached until this store or another connection (a CLI run) writes."""
+        key = (self._query("PRAGMA data_version")[0][0], self._inserts)
+        if self._metrics_cache is not None and self._metrics_cache[0] == key:
+            return copy.deepcopy(self._metrics_cache[1])
+        out = self._compute_metrics()
+        self._metrics_cache = (key, out)
+        return copy.deepcopy(out)
+
+    def _compute_metrics(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for name, status, count, total in self._query(
             "SELECT check_name, status, COUNT(*), SUM(COALESCE(duration, 0)) FROM runs GROUP BY check_name, status"
