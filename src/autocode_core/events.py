@@ -57,10 +57,8 @@ class EventBus:
         for send in list(self._subscribers):
             try:
                 send.send_nowait(event)
-            except anyio.WouldBlock:  # too far behind: drop it
-                send.close()
-                self._subscribers.remove(send)
-            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
+            except (anyio.WouldBlock, anyio.BrokenResourceError, anyio.ClosedResourceError):
+                send.close()  # too far behind, or the subscriber closed its end: drop it
                 self._subscribers.remove(send)
 
     def close(self) -> None:
