@@ -62,3 +62,67 @@ def test_bounded_retry_and_redacted_errors() -> None:
     ok, error, attempts = deliver("webhook", config, NOTE)
     assert not ok and attempts == 1 and "abc123" not in error
     assert redact(f"boom http://127.0.0.1:{port}/x/abc123", config) == "boom ***"
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append((session.authenticated, envelope.content.decode()))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _login(server, session, envelope, mechanism, auth_data):
+    from aiosmtpd.smtp import AuthResult
+
+    ok = auth_data.login == b"autocode" and auth_data.password == b"pa55"
+    return AuthResult(success=ok)
+
+
+def test_email_over_starttls_with_login_and_over_ssl(tmp_path) -> None:
+    import ssl
+
+    import trustme
+    from aiosmtpd.controller import Controller
+
+    ca = trustme.CA()
+    server_ssl = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_ssl)
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+
+    inbox = _Inbox()
+    port = _free_port()
+    starttls = Controller(inbox, hostname="127.0.0.1", port=port, tls_context=server_ssl,
+                          require_starttls=True, authenticator=_login, auth_required=True)
+    starttls.start()
+    try:
+        config = NotificationConfig(
+            channels=["email"], email_recipients=["ops@example.com"], smtp_host="127.0.0.1", smtp_port=port,
+            smtp_security="starttls", smtp_username="autocode", smtp_password="pa55", smtp_ca_file=str(ca_file),
+            max_retries=0,
+        )
+        assert deliver("email", config, NOTE) == (True, None, 1)
+    finally:
+        starttls.stop()
+    assert inbox.messages[0][0] is True and "Subject: [autocode] c incident" in inbox.messages[0][1]
+
+    port = _free_port()
+    implicit = Controller(_Inbox(), hostname="127.0.0.1", port=port, ssl_context=server_ssl)
+    implicit.start()
+    try:
+        config = NotificationConfig(channels=["email"], email_recipients=["ops@example.com"], smtp_host="127.0.0.1",
+                                    smtp_port=port, smtp_security="ssl", smtp_ca_file=str(ca_file), max_retries=0)
+        assert deliver("email", config, NOTE) == (True, None, 1)
+        untrusted = NotificationConfig.model_validate({**config.model_dump(), "smtp_ca_file": None})
+        ok, error, _ = deliver("email", untrusted, NOTE)
+        assert not ok and "CERTIFICATE_VERIFY_FAILED" in error
+    finally:
+        implicit.stop()

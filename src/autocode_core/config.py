@@ -85,6 +85,7 @@ class NotificationConfig(BaseModel):
     smtp_security: Literal["none", "starttls", "ssl"] = "none"
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
+    smtp_ca_file: str | None = None  # CA bundle to trust for STARTTLS/SSL (default: the system's)
     timeout_seconds: float = Field(default=10.0, gt=0)
     max_retries: int = Field(default=2, ge=0, le=10)
 

@@ -77,7 +77,7 @@ def send_email(config: NotificationConfig, note: Notification) -> None:
     subject = "incident" if note.event == "incident" else "recovered"
     mail["Subject"] = f"[autocode] {note.check_name} {subject}"
     mail.set_content(f"{note.text}\n\nstatus: {note.status}\ntime: {note.timestamp}\n")
-    context = ssl.create_default_context()
+    context = ssl.create_default_context(cafile=config.smtp_ca_file)
     smtp_class = smtplib.SMTP_SSL if config.smtp_security == "ssl" else smtplib.SMTP
     kwargs: dict[str, Any] = {"timeout": config.timeout_seconds}
     if config.smtp_security == "ssl":

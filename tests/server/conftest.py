@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import httpx
 import pytest
 
@@ -28,14 +29,33 @@ DOCS_DETAILS: dict[str, Any] = {
     "total_documents": 6,
     "needs_attention": 3,
     "entries": [
-        {"doc_path": "docs/a.md", "code_path": "src/a.py", "doc_type": "file", "status": "outdated",
-         "commits_behind": 2, "uncommitted_changes": False},
-        {"doc_path": "docs/b.md", "code_path": "src/b.py", "doc_type": "file", "status": "missing",
-         "commits_behind": None, "uncommitted_changes": False},
+        {
+            "doc_path": "docs/a.md",
+            "code_path": "src/a.py",
+            "doc_type": "file",
+            "status": "outdated",
+            "commits_behind": 2,
+            "uncommitted_changes": False,
+        },
+        {
+            "doc_path": "docs/b.md",
+            "code_path": "src/b.py",
+            "doc_type": "file",
+            "status": "missing",
+            "commits_behind": None,
+            "uncommitted_changes": False,
+        },
     ],
     "entries_truncated": 1,
-    "tokens": {"total": 1200, "threshold": 1000, "over_threshold": True, "model": "gpt-4", "exact": True,
-               "top_files": [{"file": "src/a.py", "tokens": 900}], "excluded_files": []},
+    "tokens": {
+        "total": 1200,
+        "threshold": 1000,
+        "over_threshold": True,
+        "model": "gpt-4",
+        "exact": True,
+        "top_files": [{"file": "src/a.py", "tokens": 900}],
+        "excluded_files": [],
+    },
     "diff": "x" * 5000,
 }
 
@@ -52,7 +72,9 @@ class QuickCheck(CheckPlugin):
 
     def execute(self, context: CheckContext) -> CheckResult:
         _count(self.name)
-        return CheckResult(status="warning", message="⚠️ 3 documents need attention", details=DOCS_DETAILS)
+        return CheckResult(
+            status="warning", message="⚠️ 3 documents need attention", details=DOCS_DETAILS
+        )
 
 
 class AsyncCheck(CheckPlugin):
@@ -63,8 +85,10 @@ class AsyncCheck(CheckPlugin):
 
     async def execute(self, context: CheckContext) -> CheckResult:
         _count(self.name)
-        await anyio.sleep(0)
-        return CheckResult(status="success", message="✅ all good", details={"cases": {"passed": 4, "failed": 0}})
+        await anyio.lowlevel.checkpoint()
+        return CheckResult(
+            status="success", message="✅ all good", details={"cases": {"passed": 4, "failed": 0}}
+        )
 
 
 class GatedCheck(CheckPlugin):
@@ -76,8 +100,11 @@ class GatedCheck(CheckPlugin):
     def execute(self, context: CheckContext) -> CheckResult:
         _count(self.name)
         GATE.wait(20)
-        return CheckResult(status="error", message="❌ 1 test failing",
-                           details={"attention": [{"test": "tests/test_x.py", "status": "failing"}]})
+        return CheckResult(
+            status="error",
+            message="❌ 1 test failing",
+            details={"attention": [{"test": "tests/test_x.py", "status": "failing"}]},
+        )
 
 
 class BrokenPlugin(CheckPlugin):
@@ -88,7 +115,10 @@ class BrokenPlugin(CheckPlugin):
 
 
 PLUGINS = (QuickCheck, AsyncCheck, GatedCheck)
-BASE_CONFIG: dict[str, Any] = {"daemon": {"run_at_start": False}, "api": {"host": "127.0.0.1", "port": 0}}
+BASE_CONFIG: dict[str, Any] = {
+    "daemon": {"run_at_start": False},
+    "api": {"host": "127.0.0.1", "port": 0},
+}
 
 
 @dataclass
@@ -124,7 +154,7 @@ def running_daemon(daemon: AutocodeDaemon, http: HttpService) -> Iterator[None]:
     def target() -> None:
         try:
             anyio.run(main)
-        except BaseException as exc:  # reported to the test
+        except BaseException as exc:  # noqa: BLE001  (reported to the test)
             errors.append(exc)
         finally:
             started.set()
@@ -151,13 +181,17 @@ ServerFactory = Callable[..., LiveServer]
 
 @pytest.fixture
 def make_server(tmp_path: Path) -> Iterator[ServerFactory]:
-    """Start a daemon with the test plugins (and ``plugins``) and ``config`` over ``BASE_CONFIG``."""
+    """Start a daemon with ``plugins`` and ``config`` (over ``BASE_CONFIG``) in a thread."""
     stack: list[Any] = []
     GATE.clear()
     CALLS.clear()
 
-    def factory(config: Mapping[str, Any] | None = None, plugins: Sequence[Any] = PLUGINS,
-                headers: Mapping[str, str] | None = None, config_file: str | None = None) -> LiveServer:
+    def factory(
+        config: Mapping[str, Any] | None = None,
+        plugins: Sequence[Any] = PLUGINS,
+        headers: Mapping[str, str] | None = None,
+        config_file: str | None = None,
+    ) -> LiveServer:
         root = tmp_path / f"project{len(stack)}"
         root.mkdir()
         if config_file is not None:  # configuration read from autocode.toml, as the CLI does

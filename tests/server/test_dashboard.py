@@ -13,8 +13,14 @@ import pytest
 from autocode_core.server.dashboard import ASSETS
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def test_the_page_and_every_asset_are_served_by_the_package(server: Any) -> None:
@@ -36,10 +42,22 @@ def test_docs_is_an_offline_page_over_the_openapi_description(server: Any) -> No
     docs = server.client.get("/docs")
     assert docs.status_code == 200 and "/static/docs.js" in docs.text
     paths = server.client.get("/openapi.json").json()["paths"]
-    assert {"/api/status", "/api/checks", "/api/checks/{name}", "/api/checks/{name}/history",
-            "/api/checks/{name}/run", "/api/runs/{run_id}", "/api/config", "/api/scheduler/tasks",
-            "/api/scheduler/tasks/{name}/{action}", "/api/plugins", "/api/events", "/health/live",
-            "/health/ready", "/metrics"} <= set(paths)
+    assert {
+        "/api/status",
+        "/api/checks",
+        "/api/checks/{name}",
+        "/api/checks/{name}/history",
+        "/api/checks/{name}/run",
+        "/api/runs/{run_id}",
+        "/api/config",
+        "/api/scheduler/tasks",
+        "/api/scheduler/tasks/{name}/{action}",
+        "/api/plugins",
+        "/api/events",
+        "/health/live",
+        "/health/ready",
+        "/metrics",
+    } <= set(paths)
     assert "patch" in paths["/api/config"]
 
 
@@ -50,7 +68,9 @@ def _playwright() -> Any:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("no browser driver: the playwright package is not installed (pip install playwright)")
+        pytest.skip(
+            "no browser driver: the playwright package is not installed (pip install playwright)"
+        )
     return sync_playwright
 
 
@@ -58,7 +78,9 @@ def _playwright() -> Any:
 def browser() -> Iterator[Any]:
     sync_playwright = _playwright()
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         try:
             yield instance
         finally:
@@ -82,7 +104,9 @@ def _open(browser: Any, url: str, width: int = 1280) -> tuple[Any, Any, list[str
     return context, page, problems
 
 
-def test_dashboard_in_a_browser(server: Any, test_plugins: Any, browser: Any, artifacts: Path) -> None:
+def test_dashboard_in_a_browser(
+    server: Any, test_plugins: Any, browser: Any, artifacts: Path
+) -> None:
     from playwright.sync_api import expect
 
     server.client.post("/api/checks/quick_check/run").raise_for_status()
@@ -120,7 +144,9 @@ def test_dashboard_in_a_browser(server: Any, test_plugins: Any, browser: Any, ar
         expect(gated.locator(".items code", has_text="tests/test_x.py")).to_be_visible()
 
         quick.locator(".interval-input").fill("7")
-        with page.expect_response(lambda r: r.url.endswith("/api/config") and r.request.method == "PATCH") as patch:
+        with page.expect_response(
+            lambda r: r.url.endswith("/api/config") and r.request.method == "PATCH"
+        ) as patch:
             quick.locator(".interval-save").click()
         assert patch.value.status == 200
         assert server.daemon.scheduler.tasks["quick_check"].interval_seconds == 420
@@ -138,7 +164,9 @@ def test_dashboard_in_a_browser(server: Any, test_plugins: Any, browser: Any, ar
         page.keyboard.press("r")
         expect(page.locator("#connection")).to_have_attribute("data-state", "live")
         server.client.post("/api/checks/async_check/run").raise_for_status()  # arrives as an event
-        expect(page.locator('.card[data-check="async_check"] svg.sparkline circle')).to_have_count(2)
+        expect(page.locator('.card[data-check="async_check"] svg.sparkline circle')).to_have_count(
+            2
+        )
         with page.expect_response(lambda r: r.url.endswith("/api/status")):
             page.keyboard.press(" ")
         page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
@@ -155,7 +183,9 @@ def test_dashboard_on_a_narrow_window(server: Any, browser: Any, artifacts: Path
     try:
         expect(page.locator(".card")).to_have_count(3)
         expect(page.locator('.card[data-check="quick_check"] .tokens-text')).to_be_visible()
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0
         page.screenshot(path=str(artifacts / "dashboard-narrow.png"), full_page=True)
         assert problems == []
@@ -180,4 +210,3 @@ def test_dashboard_asks_for_the_token(make_server: Any, browser: Any) -> None:
         assert [p for p in problems if "401" not in p] == []
     finally:
         context.close()
-

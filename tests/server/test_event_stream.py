@@ -34,27 +34,38 @@ def next_event(stream: Iterator[dict[str, Any]], kind: str) -> dict[str, Any]:
 
 
 def test_run_events_carry_the_compact_result(server: Any) -> None:
-    with httpx.Client(base_url=server.url, timeout=5) as client, client.stream("GET", "/api/events") as response:
+    with (
+        httpx.Client(base_url=server.url, timeout=5) as client,
+        client.stream("GET", "/api/events") as response,
+    ):
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         stream = frames(response.iter_lines())
         assert next(stream) == {"comment": "connected"}
         server.client.post("/api/checks/quick_check/run?wait=false").raise_for_status()
         started = next_event(stream, "check_started")
-        assert started["data"]["check_name"] == "quick_check" and started["data"]["trigger"] == "api"
+        assert (
+            started["data"]["check_name"] == "quick_check" and started["data"]["trigger"] == "api"
+        )
         completed = next_event(stream, "check_completed")["data"]
         result = completed["result"]
-        assert result["status"] == "warning" and result["message"] == "⚠️ 3 documents need attention"
+        assert result["status"] == "warning"
+        assert result["message"] == "⚠️ 3 documents need attention"
         assert result["summary"]["counts"]["outdated"] == 2
         assert "details" not in result and "entries" not in result["summary"]
         assert "diff" not in json.dumps(completed)
 
 
 def test_config_and_task_changes_are_events(server: Any) -> None:
-    with httpx.Client(base_url=server.url, timeout=5) as client, client.stream("GET", "/api/events") as response:
+    with (
+        httpx.Client(base_url=server.url, timeout=5) as client,
+        client.stream("GET", "/api/events") as response,
+    ):
         stream = frames(response.iter_lines())
         next(stream)
-        server.client.patch("/api/config", json={"daemon": {"quick_check": {"interval_minutes": 2}}})
+        server.client.patch(
+            "/api/config", json={"daemon": {"quick_check": {"interval_minutes": 2}}}
+        )
         assert next_event(stream, "config_changed")["data"]["type"] == "config_changed"
         server.client.post("/api/scheduler/tasks/async_check/pause")
         changed = next_event(stream, "task_changed")["data"]
@@ -63,7 +74,10 @@ def test_config_and_task_changes_are_events(server: Any) -> None:
 
 def test_quiet_streams_get_pings(server: Any) -> None:
     server.http.app.state.ping_seconds = 0.2
-    with httpx.Client(base_url=server.url, timeout=5) as client, client.stream("GET", "/api/events") as response:
+    with (
+        httpx.Client(base_url=server.url, timeout=5) as client,
+        client.stream("GET", "/api/events") as response,
+    ):
         stream = frames(response.iter_lines())
         assert next(stream) == {"comment": "connected"}
         assert next(stream) == {"comment": "ping"}
@@ -71,7 +85,10 @@ def test_quiet_streams_get_pings(server: Any) -> None:
 
 def test_the_stream_ends_when_the_daemon_stops(server: Any, test_plugins: Any) -> None:
     server.client.post("/api/checks/gated_check/run?wait=false").raise_for_status()
-    with httpx.Client(base_url=server.url, timeout=10) as client, client.stream("GET", "/api/events") as response:
+    with (
+        httpx.Client(base_url=server.url, timeout=10) as client,
+        client.stream("GET", "/api/events") as response,
+    ):
         stream = frames(response.iter_lines())
         next(stream)
         began = time.monotonic()
@@ -83,9 +100,13 @@ def test_the_stream_ends_when_the_daemon_stops(server: Any, test_plugins: Any) -
 
 def test_a_closed_client_unsubscribes(server: Any) -> None:
     bus = server.daemon.events
-    with httpx.Client(base_url=server.url, timeout=5) as client:
-        with client.stream("GET", "/api/events") as response:
-            next(frames(response.iter_lines()))
-            assert bus.subscriber_count == 1
-    server.client.post("/api/checks/quick_check/run").raise_for_status()  # a send notices the gone client
+    with (
+        httpx.Client(base_url=server.url, timeout=5) as client,
+        client.stream("GET", "/api/events") as response,
+    ):
+        next(frames(response.iter_lines()))
+        assert bus.subscriber_count == 1
+    server.client.post(
+        "/api/checks/quick_check/run"
+    ).raise_for_status()  # a send notices the gone client
     server.wait_for(lambda: bus.subscriber_count == 0)

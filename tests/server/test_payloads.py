@@ -30,7 +30,9 @@ def test_compact_details_keep_figures_and_drop_lists_and_long_text() -> None:
 
 
 def test_compact_result_shortens_a_long_message() -> None:
-    result = CheckResult(check_name="c", status="error", message="m" * 2000, details={"trace": "t" * 500})
+    result = CheckResult(
+        check_name="c", status="error", message="m" * 2000, details={"trace": "t" * 500}
+    )
     compact = compact_result(result)
     assert compact is not None
     assert len(compact["message"]) == 501 and compact["summary"] == {}
@@ -38,5 +40,7 @@ def test_compact_result_shortens_a_long_message() -> None:
 
 
 def test_json_responses_survive_nan_and_odd_types() -> None:
-    body = json.loads(ApiJSONResponse({"a": float("inf"), "b": [float("nan")], "c": Path("x")}).body)
+    body = json.loads(
+        ApiJSONResponse({"a": float("inf"), "b": [float("nan")], "c": Path("x")}).body
+    )
     assert body == {"a": None, "b": [None], "c": "x"}

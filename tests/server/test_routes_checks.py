@@ -19,7 +19,12 @@ def test_status_is_small_and_names_every_latest_result(server: Any) -> None:
     assert quick["status"] == "warning"
     assert quick["message"] == "⚠️ 3 documents need attention"
     assert "details" not in quick
-    assert quick["summary"]["counts"] == {"up_to_date": 3, "outdated": 2, "missing": 1, "orphaned": 0}
+    assert quick["summary"]["counts"] == {
+        "up_to_date": 3,
+        "outdated": 2,
+        "missing": 1,
+        "orphaned": 0,
+    }
     assert quick["summary"]["tokens"]["threshold"] == 1000
     assert "entries" not in quick["summary"] and "diff" not in quick["summary"]
     assert len(response.content) < 2000
@@ -94,7 +99,9 @@ def test_a_second_run_joins_the_one_in_progress(server: Any, test_plugins: Any) 
     second = server.client.post("/api/checks/gated_check/run?wait=false").json()
     assert second["run_id"] == first["run_id"] and second["joined"] is True
     waited: list[Any] = []
-    waiter = threading.Thread(target=lambda: waited.append(server.client.post("/api/checks/gated_check/run")))
+    waiter = threading.Thread(
+        target=lambda: waited.append(server.client.post("/api/checks/gated_check/run"))
+    )
     waiter.start()
     time.sleep(0.2)
     test_plugins.gate.set()
@@ -103,7 +110,10 @@ def test_a_second_run_joins_the_one_in_progress(server: Any, test_plugins: Any) 
     assert waited[0].headers["X-Autocode-Run-Id"] == first["run_id"]
     assert test_plugins.calls["gated_check"] == 1
     server.wait_for(lambda: server.client.get(first["url"]).json()["state"] == "completed")
-    assert server.client.post("/api/checks/gated_check/run").headers["X-Autocode-Run-Id"] != first["run_id"]
+    assert (
+        server.client.post("/api/checks/gated_check/run").headers["X-Autocode-Run-Id"]
+        != first["run_id"]
+    )
     assert test_plugins.calls["gated_check"] == 2
 
 
@@ -121,7 +131,11 @@ def test_history_is_newest_first_without_details_unless_asked(server: Any) -> No
     runs = body["runs"]
     assert len(runs) == 3
     assert [r["id"] for r in runs] == sorted((r["id"] for r in runs), reverse=True)
-    assert "details" not in runs[0] and runs[0]["status"] == "warning" and runs[0]["duration_seconds"] >= 0
+    assert (
+        "details" not in runs[0]
+        and runs[0]["status"] == "warning"
+        and runs[0]["duration_seconds"] >= 0
+    )
     one = server.client.get("/api/checks/quick_check/history?limit=1&details=true").json()["runs"]
     assert len(one) == 1 and one[0]["details"]["counts"]["outdated"] == 2
 
@@ -139,7 +153,9 @@ def test_bad_query_parameters_are_422(server: Any) -> None:
     assert server.client.post("/api/checks/quick_check/run?wait=perhaps").status_code == 422
 
 
-def test_a_plugin_that_failed_to_load_is_listed_with_its_error(make_server: Any, test_plugins: Any) -> None:
+def test_a_plugin_that_failed_to_load_is_listed_with_its_error(
+    make_server: Any, test_plugins: Any
+) -> None:
     server = make_server(plugins=[*test_plugins.default, test_plugins.broken])
     checks = {c["name"]: c for c in server.client.get("/api/checks").json()["checks"]}
     broken = checks["broken_check"]

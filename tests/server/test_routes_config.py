@@ -26,7 +26,9 @@ def test_config_is_the_effective_configuration_with_secrets_masked(make_server: 
 
 def test_patch_changes_an_interval_live_and_keeps_everything_else(server: Any) -> None:
     before = server.client.get("/api/config").json()
-    response = server.client.patch("/api/config", json={"daemon": {"quick_check": {"interval_minutes": 3}}})
+    response = server.client.patch(
+        "/api/config", json={"daemon": {"quick_check": {"interval_minutes": 3}}}
+    )
     assert response.status_code == 200
     after = response.json()
     assert after["daemon"]["quick_check"]["interval_minutes"] == 3
@@ -35,7 +37,9 @@ def test_patch_changes_an_interval_live_and_keeps_everything_else(server: Any) -
     assert checks["quick_check"]["interval_minutes"] == 3
     assert checks["async_check"]["interval_minutes"] == 30
     assert after["daemon"]["max_concurrent_checks"] == before["daemon"]["max_concurrent_checks"]
-    second = server.client.patch("/api/config", json={"daemon": {"async_check": {"enabled": False}}}).json()
+    second = server.client.patch(
+        "/api/config", json={"daemon": {"async_check": {"enabled": False}}}
+    ).json()
     assert second["daemon"]["quick_check"]["interval_minutes"] == 3  # an earlier update stays
     assert server.daemon.scheduler.tasks["async_check"].enabled is False
 
@@ -43,7 +47,9 @@ def test_patch_changes_an_interval_live_and_keeps_everything_else(server: Any) -
 def test_patch_never_touches_the_config_file(make_server: Any) -> None:
     server = make_server(config_file=CONFIG_FILE)
     path = server.daemon.project_root / "autocode.toml"
-    response = server.client.patch("/api/config", json={"daemon": {"quick_check": {"interval_minutes": 7}}})
+    response = server.client.patch(
+        "/api/config", json={"daemon": {"quick_check": {"interval_minutes": 7}}}
+    )
     assert response.status_code == 200
     assert response.json()["daemon"]["max_concurrent_checks"] == 3
     assert server.daemon.scheduler.tasks["quick_check"].interval_seconds == 420
@@ -51,13 +57,17 @@ def test_patch_never_touches_the_config_file(make_server: Any) -> None:
 
 
 def test_invalid_value_is_422_with_the_field_and_reason_and_changes_nothing(server: Any) -> None:
-    response = server.client.patch("/api/config", json={"daemon": {"quick_check": {"interval_minutes": -1}}})
+    response = server.client.patch(
+        "/api/config", json={"daemon": {"quick_check": {"interval_minutes": -1}}}
+    )
     assert response.status_code == 422
     problem = response.json()["detail"][0]
     assert problem["loc"] == ["body", "daemon", "quick_check", "interval_minutes"]
     assert "greater than 0" in problem["msg"]
     assert server.daemon.scheduler.tasks["quick_check"].interval_seconds == 3600
-    response = server.client.patch("/api/config", json={"daemon": {"max_concurrent_checks": "many"}})
+    response = server.client.patch(
+        "/api/config", json={"daemon": {"max_concurrent_checks": "many"}}
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "daemon", "max_concurrent_checks"]
 
@@ -65,8 +75,14 @@ def test_invalid_value_is_422_with_the_field_and_reason_and_changes_nothing(serv
 @pytest.mark.parametrize(
     ("body", "loc"),
     [
-        ({"daemon": {"quick_check": {"intervall_minutes": 3}}}, ["body", "daemon", "quick_check", "intervall_minutes"]),
-        ({"daemon": {"no_such_check": {"interval_minutes": 3}}}, ["body", "daemon", "no_such_check"]),
+        (
+            {"daemon": {"quick_check": {"intervall_minutes": 3}}},
+            ["body", "daemon", "quick_check", "intervall_minutes"],
+        ),
+        (
+            {"daemon": {"no_such_check": {"interval_minutes": 3}}},
+            ["body", "daemon", "no_such_check"],
+        ),
         ({"checks": {"no_such_check": {"x": 1}}}, ["body", "checks", "no_such_check"]),
         ({"checks": {"quick_check": {"x": 1}}}, ["body", "checks", "quick_check"]),
         ({"history": {"max_runz": 3}}, ["body", "history", "max_runz"]),
@@ -85,11 +101,22 @@ def test_unknown_or_start_only_keys_are_422(server: Any, body: Any, loc: list[st
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"{", b"[1, 2]", b"null", b"{}", b'"text"', b"\xff\xfe{}", b"[" * 30000 + b"]" * 30000,
-     b'{"daemon": ' * 5000 + b"1" + b"}" * 5000],
+    [
+        b"",
+        b"{",
+        b"[1, 2]",
+        b"null",
+        b"{}",
+        b'"text"',
+        b"\xff\xfe{}",
+        b"[" * 30000 + b"]" * 30000,
+        b'{"daemon": ' * 5000 + b"1" + b"}" * 5000,
+    ],
 )
 def test_malformed_bodies_are_422(server: Any, content: bytes) -> None:
-    response = server.client.patch("/api/config", content=content, headers={"Content-Type": "application/json"})
+    response = server.client.patch(
+        "/api/config", content=content, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body"]
 

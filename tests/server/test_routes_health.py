@@ -54,7 +54,7 @@ def test_metrics_in_prometheus_text_format(server: Any) -> None:
     assert response.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
     lines = response.text.splitlines()
     for line in lines:
-        assert line.startswith("# HELP ") or line.startswith("# TYPE ") or SAMPLE.match(line), line
+        assert line.startswith(("# HELP ", "# TYPE ")) or SAMPLE.match(line), line
     text = response.text
     assert "autocode_daemon_running 1" in lines
     assert "autocode_daemon_check_runs_total 2" in lines
@@ -64,8 +64,12 @@ def test_metrics_in_prometheus_text_format(server: Any) -> None:
     assert 'autocode_check_duration_seconds_count{check="async_check"} 1' in lines
     assert 'autocode_check_status{check="quick_check",status="warning"} 1' in lines
     assert 'autocode_check_enabled{check="gated_check"} 1' in lines
-    assert re.search(r'^autocode_check_last_success_timestamp_seconds\{check="async_check"\} 1\d{9}', text, re.M)
-    assert "autocode_check_last_success_timestamp_seconds{check=\"quick_check\"}" not in text
-    assert re.search(r"^autocode_daemon_memory_bytes \d", text, re.M)
-    assert re.search(r"^autocode_daemon_uptime_seconds \d", text, re.M)
+    assert re.search(
+        r'^autocode_check_last_success_timestamp_seconds\{check="async_check"\} 1\d{9}',
+        text,
+        re.MULTILINE,
+    )
+    assert 'autocode_check_last_success_timestamp_seconds{check="quick_check"}' not in text
+    assert re.search(r"^autocode_daemon_memory_bytes \d", text, re.MULTILINE)
+    assert re.search(r"^autocode_daemon_uptime_seconds \d", text, re.MULTILINE)
     assert "# TYPE autocode_check_runs_total counter" in lines

@@ -32,8 +32,12 @@ def test_with_a_token_changes_need_it_and_reads_do_not(make_server: Any) -> None
         assert client.get(path).status_code == 200, path
     authorized = {"Authorization": f"Bearer {TOKEN}"}
     assert client.post("/api/checks/quick_check/run", headers=authorized).status_code == 200
-    assert client.post("/api/scheduler/tasks/quick_check/pause", headers=authorized).status_code == 200
-    patched = client.patch("/api/config", json={"daemon": {"quick_check": {"interval_minutes": 2}}}, headers=authorized)
+    assert (
+        client.post("/api/scheduler/tasks/quick_check/pause", headers=authorized).status_code == 200
+    )
+    patched = client.patch(
+        "/api/config", json={"daemon": {"quick_check": {"interval_minutes": 2}}}, headers=authorized
+    )
     assert patched.status_code == 200
 
 
@@ -48,7 +52,10 @@ def test_cross_origin_changes_are_refused_without_cors(server: Any) -> None:
     response = server.client.post("/api/checks/quick_check/run", headers=evil)
     assert response.status_code == 403
     assert server.daemon.results == {}
-    assert server.client.post("/api/checks/quick_check/run", headers={"Origin": "null"}).status_code == 403
+    assert (
+        server.client.post("/api/checks/quick_check/run", headers={"Origin": "null"}).status_code
+        == 403
+    )
     same = {"Origin": server.url}
     assert server.client.post("/api/checks/quick_check/run", headers=same).status_code == 200
     read = server.client.get("/api/status", headers=evil)
@@ -69,20 +76,26 @@ def test_configured_cors_origins_are_allowed(make_server: Any) -> None:
     assert preflight.headers["access-control-allow-origin"] == origin
     response = server.client.post("/api/checks/quick_check/run", headers={"Origin": origin})
     assert response.status_code == 200 and response.headers["access-control-allow-origin"] == origin
-    other = server.client.post("/api/checks/quick_check/run", headers={"Origin": "http://other.example"})
+    other = server.client.post(
+        "/api/checks/quick_check/run", headers={"Origin": "http://other.example"}
+    )
     assert other.status_code == 403
 
 
 def test_oversized_bodies_are_413(server: Any) -> None:
     big = b'{"daemon": {"x": "' + b"a" * 70_000 + b'"}}'
-    response = server.client.patch("/api/config", content=big, headers={"Content-Type": "application/json"})
+    response = server.client.patch(
+        "/api/config", content=big, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 413
 
     def chunks() -> Iterator[bytes]:
         for _ in range(20):
             yield b" " * 8192
 
-    streamed = server.client.patch("/api/config", content=chunks(), headers={"Content-Type": "application/json"})
+    streamed = server.client.patch(
+        "/api/config", content=chunks(), headers={"Content-Type": "application/json"}
+    )
     assert streamed.status_code == 413
     assert server.client.get("/health/live").status_code == 200
 
@@ -97,16 +110,30 @@ def test_oversized_bodies_are_413(server: Any) -> None:
         ("GET", "/api/checks/" + "x" * 4000, {}),
         ("GET", "/api/runs/%ff%fe", {}),
         ("POST", "/api/checks/quick_check/run?wait=%ff", {}),
-        ("PATCH", "/api/config", {"content": b"\x00\x01\x02", "headers": {"Content-Type": "application/octet-stream"}}),
-        ("PATCH", "/api/config", {"content": b'{"daemon": {"quick_check": {"interval_minutes": 1e999}}}'}),
-        ("PATCH", "/api/config", {"content": b'{"daemon": {"quick_check": {"interval_minutes": NaN}}}'}),
+        (
+            "PATCH",
+            "/api/config",
+            {"content": b"\x00\x01\x02", "headers": {"Content-Type": "application/octet-stream"}},
+        ),
+        (
+            "PATCH",
+            "/api/config",
+            {"content": b'{"daemon": {"quick_check": {"interval_minutes": 1e999}}}'},
+        ),
+        (
+            "PATCH",
+            "/api/config",
+            {"content": b'{"daemon": {"quick_check": {"interval_minutes": NaN}}}'},
+        ),
         ("PATCH", "/api/config", {"content": b'{"checks": {"quick_check": "\\ud800"}}'}),
         ("PUT", "/api/config", {"content": b"{}"}),
         ("DELETE", "/api/checks/quick_check", {}),
         ("GET", "/api/checks/quick_check/history?limit=%ff", {}),
     ],
 )
-def test_malformed_requests_get_4xx_never_500(server: Any, method: str, path: str, kwargs: dict[str, Any]) -> None:
+def test_malformed_requests_get_4xx_never_500(
+    server: Any, method: str, path: str, kwargs: dict[str, Any]
+) -> None:
     response = server.client.request(method, path, **kwargs)
     assert 400 <= response.status_code < 500, response.text
 

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from autocode_core import ConfigError
-from autocode_core.server import HttpService, server_address, service
+from autocode_core.server import server_address, service
 from autocode_core.testing import AutocodeHarness
 
 
@@ -81,7 +81,9 @@ def test_a_non_loopback_bind_without_token_refuses_to_start(tmp_path: Path) -> N
 def test_a_non_loopback_bind_with_a_token_starts(make_server: Any) -> None:
     server = make_server({"api": {"host": "0.0.0.0", "token": "tok"}})
     port = server.http.port
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Host": "autocode.lan"}) as client:
+    with httpx.Client(
+        base_url=f"http://127.0.0.1:{port}", headers={"Host": "autocode.lan"}
+    ) as client:
         assert client.get("/api/status").status_code == 200
         assert client.post("/api/checks/quick_check/run").status_code == 401
 
@@ -136,9 +138,22 @@ def test_autocode_daemon_serves_http(tmp_path: Path) -> None:
     (tmp_path / "autocode.toml").write_text("[daemon]\nrun_at_start = false\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AUTOCODE")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "autocode_core.cli", "daemon", "-C", str(tmp_path), "--port", "0",
-         "--log-format", "json"],
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True,
+        [
+            sys.executable,
+            "-m",
+            "autocode_core.cli",
+            "daemon",
+            "-C",
+            str(tmp_path),
+            "--port",
+            "0",
+            "--log-format",
+            "json",
+        ],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        env=env,
+        text=True,
     )
     try:
         assert process.stderr is not None

@@ -14,17 +14,17 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from autocode_core.server.dashboard import router as dashboard_router
-from autocode_core.server.event_stream import router as events_router
-from autocode_core.server.routes_config import router as config_router
-from autocode_core.server.routes_health import router as health_router
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from autocode_core.server.dashboard import router as dashboard_router
+from autocode_core.server.event_stream import router as events_router
 from autocode_core.server.payloads import ApiJSONResponse
 from autocode_core.server.routes_checks import router as checks_router
+from autocode_core.server.routes_config import router as config_router
+from autocode_core.server.routes_health import router as health_router
 from autocode_core.server.runs import RunRegistry
 from autocode_core.server.security import MAX_BODY_BYTES, BodyLimitMiddleware, GuardMiddleware
 
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = ["create_app"]
 
-DESCRIPTION = """The autocode daemon: check results, runs, configuration, scheduler, health and events.
+DESCRIPTION = """The autocode daemon: check results, runs, configuration, scheduler, health
+and events.
 
 When the server has an API token, every request that changes something (POST, PATCH)
 must send it as `Authorization: Bearer <token>`."""
@@ -97,7 +98,10 @@ def create_app(daemon: AutocodeDaemon, *, max_body_bytes: int = MAX_BODY_BYTES) 
             allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(
-        GuardMiddleware, token=app.state.token, bind_host=api.host, cors_origins=list(api.cors_origins)
+        GuardMiddleware,
+        token=app.state.token,
+        bind_host=api.host,
+        cors_origins=list(api.cors_origins),
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     return app

@@ -47,7 +47,10 @@ def bind_socket(host: str, port: int) -> socket.socket:
     name = host.strip("[]")
     family = socket.AF_INET6 if ":" in name else socket.AF_INET
     try:
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # proto IPPROTO_TCP (not 0): asyncio then sets TCP_NODELAY on accepted
+        # connections; without it a response's header and body writes wait for
+        # a delayed ACK (40 ms per request)
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     except OSError as exc:
         raise ConfigError(f"api.host: cannot listen on {host}: {exc.strerror or exc}") from exc
     try:

@@ -25,10 +25,20 @@ if TYPE_CHECKING:
 __all__ = ["ConfigProblem", "parse_update", "problems_from_error"]
 
 ConfigProblem = dict[str, Any]
-START_ONLY = {"api": "applies when the server starts", "disable_plugins": "applies when the daemon starts",
-              "profiles": "is chosen when the daemon starts"}
-#: what a user sets in ``daemon.<check>`` (the rest of ``CheckConfig`` is the plugin's own description)
-SCHEDULE_KEYS = set(CheckConfig.model_fields) - {"name", "description", "settings_model", "config_aliases", "env_vars"}
+START_ONLY = {
+    "api": "applies when the server starts",
+    "disable_plugins": "applies when the daemon starts",
+    "profiles": "is chosen when the daemon starts",
+}
+#: what a user sets in ``daemon.<check>`` (the rest of ``CheckConfig`` is the
+#: plugin's own description of its check)
+SCHEDULE_KEYS = set(CheckConfig.model_fields) - {
+    "name",
+    "description",
+    "settings_model",
+    "config_aliases",
+    "env_vars",
+}
 
 
 def _problem(loc: list[str], msg: str, kind: str = "config_error") -> ConfigProblem:
@@ -42,7 +52,11 @@ def _fields(model: type[BaseModel]) -> set[str]:
 def _unknown_in(model: type[BaseModel] | None, data: Any, loc: list[str]) -> list[ConfigProblem]:
     if model is None or not isinstance(data, dict):
         return []
-    return [_problem([*loc, str(k)], "unknown key", "unknown_key") for k in data if k not in _fields(model)]
+    return [
+        _problem([*loc, str(k)], "unknown key", "unknown_key")
+        for k in data
+        if k not in _fields(model)
+    ]
 
 
 def _no_constant(name: str) -> Any:
@@ -56,22 +70,35 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def parse_update(raw: bytes, daemon: AutocodeDaemon) -> tuple[dict[str, Any] | None, list[ConfigProblem]]:
+def parse_update(
+    raw: bytes, daemon: AutocodeDaemon
+) -> tuple[dict[str, Any] | None, list[ConfigProblem]]:
     """``(update, [])`` for a usable body, else ``(None, problems)``."""
     try:
         data = json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
     except (ValueError, RecursionError) as exc:
         return None, [_problem([], f"the body is not valid JSON: {str(exc)[:200]}", "json_invalid")]
     if not isinstance(data, dict) or not data:
-        return None, [_problem([], "the body must be a non-empty JSON object (a partial configuration)")]
+        return None, [
+            _problem([], "the body must be a non-empty JSON object (a partial configuration)")
+        ]
     problems: list[ConfigProblem] = []
-    aliases = {alias.split(".")[1] for entry in daemon.plugins.checks.values()
-               for alias in entry.defaults.config_aliases if alias.startswith("daemon.") and "." in alias}
-    plugin_sections = {alias.split(".")[0] for entry in daemon.plugins.checks.values()
-                       for alias in entry.defaults.config_aliases}
+    aliases = {
+        alias.split(".")[1]
+        for entry in daemon.plugins.checks.values()
+        for alias in entry.defaults.config_aliases
+        if alias.startswith("daemon.") and "." in alias
+    }
+    plugin_sections = {
+        alias.split(".")[0]
+        for entry in daemon.plugins.checks.values()
+        for alias in entry.defaults.config_aliases
+    }
     for key, value in data.items():
         if key in START_ONLY:
-            problems.append(_problem([key], f"{key} {START_ONLY[key]}: change it in the configuration file"))
+            problems.append(
+                _problem([key], f"{key} {START_ONLY[key]}: change it in the configuration file")
+            )
         elif key == "daemon":
             problems += _daemon_problems(value, daemon, aliases)
         elif key == "checks":
@@ -96,12 +123,20 @@ def _daemon_problems(value: Any, daemon: AutocodeDaemon, aliases: set[str]) -> l
                 problems.append(_problem(["daemon", key], "must be an object (a check's schedule)"))
                 continue
             problems += [
-                _problem(["daemon", key, str(k)], f"unknown key (a schedule takes {', '.join(sorted(SCHEDULE_KEYS))})",
-                         "unknown_key")
-                for k in item if k not in SCHEDULE_KEYS
+                _problem(
+                    ["daemon", key, str(k)],
+                    f"unknown key (a schedule takes {', '.join(sorted(SCHEDULE_KEYS))})",
+                    "unknown_key",
+                )
+                for k in item
+                if k not in SCHEDULE_KEYS
             ]
         else:
-            problems.append(_problem(["daemon", key], f"no setting or installed check named {key!r}", "unknown_key"))
+            problems.append(
+                _problem(
+                    ["daemon", key], f"no setting or installed check named {key!r}", "unknown_key"
+                )
+            )
     return problems
 
 
@@ -112,9 +147,13 @@ def _checks_problems(value: Any, daemon: AutocodeDaemon) -> list[ConfigProblem]:
     for name, settings in value.items():
         entry = daemon.plugins.checks.get(name)
         if entry is None:
-            problems.append(_problem(["checks", name], f"no installed check named {name!r}", "unknown_key"))
+            problems.append(
+                _problem(["checks", name], f"no installed check named {name!r}", "unknown_key")
+            )
         elif entry.defaults.settings_model is None:
-            problems.append(_problem(["checks", name], f"check {name!r} takes no settings", "unknown_key"))
+            problems.append(
+                _problem(["checks", name], f"check {name!r} takes no settings", "unknown_key")
+            )
         else:
             problems += _unknown_in(entry.defaults.settings_model, settings, ["checks", name])
     return problems
@@ -131,4 +170,3 @@ def problems_from_error(error: ConfigError) -> list[ConfigProblem]:
         loc = [p for p in key.split(".") if p] if key and not key.startswith("$") else []
         out.append({**_problem(loc, reason), "source": source})
     return out
-

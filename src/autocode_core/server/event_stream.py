@@ -82,8 +82,11 @@ def _unsubscribe(bus: Any, stream: Any) -> None:
             subscribers.remove(send)
 
 
-@router.get("/events", summary="Server-Sent Events: check_started, check_completed, config_changed, task_changed",
-            response_class=StreamingResponse)
+@router.get(
+    "/events",
+    summary="Server-Sent Events: check_started, check_completed, config_changed, task_changed",
+    response_class=StreamingResponse,
+)
 async def events(request: Request) -> StreamingResponse:
     return StreamingResponse(
         _frames(request),

@@ -49,9 +49,17 @@ class ApiJSONResponse(JSONResponse):
 
     def render(self, content: Any) -> bytes:
         try:
-            text = json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=str)
+            text = json.dumps(
+                content, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=str
+            )
         except ValueError:
-            text = json.dumps(_finite(content), ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=str)
+            text = json.dumps(
+                _finite(content),
+                ensure_ascii=False,
+                allow_nan=False,
+                separators=(",", ":"),
+                default=str,
+            )
         return text.encode("utf-8")
 
 
@@ -80,7 +88,9 @@ def compact_result(result: CheckResult | None) -> dict[str, Any] | None:
     """A small form of ``result`` for polling and events."""
     if result is None:
         return None
-    message = result.message if len(result.message) <= MAX_MESSAGE else result.message[:MAX_MESSAGE] + "…"
+    message = result.message
+    if len(message) > MAX_MESSAGE:
+        message = message[:MAX_MESSAGE] + "…"
     return {
         "check_name": result.check_name,
         "status": result.status,
@@ -136,13 +146,19 @@ def check_entry(
         "name": name,
         "loaded": True,
         "description": entry.defaults.description,
-        "plugin": {"name": plugin.name, "distribution": plugin.distribution, "version": plugin.version},
+        "plugin": {
+            "name": plugin.name,
+            "distribution": plugin.distribution,
+            "version": plugin.version,
+        },
         "enabled": task["enabled"],
         "paused": task["paused"],
         "running": task["running"] or name in running,
         "interval_minutes": task["interval_seconds"] / 60,
         "next_run": task["next_run"],
-        "last_run": result.timestamp.isoformat() if result and result.timestamp else task["last_run"],
+        "last_run": result.timestamp.isoformat()
+        if result and result.timestamp
+        else task["last_run"],
         "result": full_result(result) if full else compact_result(result),
     }
 

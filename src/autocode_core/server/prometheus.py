@@ -6,6 +6,7 @@ Counters count since the daemon process started (Prometheus handles resets);
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -27,7 +28,7 @@ def _escape(value: str) -> str:
 
 
 def _number(value: float) -> str:
-    if value != value:
+    if math.isnan(value):
         return "NaN"
     if value in (float("inf"), float("-inf")):
         return "+Inf" if value > 0 else "-Inf"
@@ -48,7 +49,11 @@ class _Family:
         yield f"# TYPE {self.name} {self.kind}"
         for suffix, labels, value in self.samples:
             text = ",".join(f'{k}="{_escape(v)}"' for k, v in labels.items())
-            yield f"{self.name}{suffix}{{{text}}} {_number(value)}" if text else f"{self.name}{suffix} {_number(value)}"
+            yield (
+                f"{self.name}{suffix}{{{text}}} {_number(value)}"
+                if text
+                else f"{self.name}{suffix} {_number(value)}"
+            )
 
 
 def _epoch(value: datetime | str | None) -> float | None:
@@ -59,26 +64,55 @@ def _epoch(value: datetime | str | None) -> float | None:
     return value.timestamp()
 
 
-def render_metrics(daemon: AutocodeDaemon, stored: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+def render_metrics(
+    daemon: AutocodeDaemon, stored: Mapping[str, Mapping[str, Any]] | None = None
+) -> str:
     """The exposition text; ``stored`` is the history's per-check metrics (optional)."""
     stored = stored or {}
     fam = {
-        "up": _Family("autocode_daemon_running", "gauge", "1 while the daemon's scheduler loop runs."),
-        "uptime": _Family("autocode_daemon_uptime_seconds", "gauge", "Seconds since the daemon started."),
-        "memory": _Family("autocode_daemon_memory_bytes", "gauge", "Resident memory of the daemon process."),
-        "mem_limit": _Family("autocode_daemon_memory_limit_bytes", "gauge", "Configured memory limit."),
-        "total": _Family("autocode_daemon_check_runs_total", "counter", "Check runs since the daemon started."),
+        "up": _Family(
+            "autocode_daemon_running", "gauge", "1 while the daemon's scheduler loop runs."
+        ),
+        "uptime": _Family(
+            "autocode_daemon_uptime_seconds", "gauge", "Seconds since the daemon started."
+        ),
+        "memory": _Family(
+            "autocode_daemon_memory_bytes", "gauge", "Resident memory of the daemon process."
+        ),
+        "mem_limit": _Family(
+            "autocode_daemon_memory_limit_bytes", "gauge", "Configured memory limit."
+        ),
+        "total": _Family(
+            "autocode_daemon_check_runs_total", "counter", "Check runs since the daemon started."
+        ),
         "failed": _Family("autocode_plugins_failed", "gauge", "Plugins that failed to load."),
-        "runs": _Family("autocode_check_runs_total", "counter", "Runs of a check by result status."),
-        "duration": _Family("autocode_check_duration_seconds", "summary", "Duration of a check's runs."),
-        "last_duration": _Family("autocode_check_last_duration_seconds", "gauge", "Duration of the latest run."),
-        "last_run": _Family("autocode_check_last_run_timestamp_seconds", "gauge", "Unix time of the latest run."),
-        "last_ok": _Family("autocode_check_last_success_timestamp_seconds", "gauge",
-                           "Unix time of the latest successful run."),
-        "status": _Family("autocode_check_status", "gauge", "1 for the status of the latest run, else 0."),
-        "errors": _Family("autocode_check_consecutive_errors", "gauge", "Errors in a row of a check."),
+        "runs": _Family(
+            "autocode_check_runs_total", "counter", "Runs of a check by result status."
+        ),
+        "duration": _Family(
+            "autocode_check_duration_seconds", "summary", "Duration of a check's runs."
+        ),
+        "last_duration": _Family(
+            "autocode_check_last_duration_seconds", "gauge", "Duration of the latest run."
+        ),
+        "last_run": _Family(
+            "autocode_check_last_run_timestamp_seconds", "gauge", "Unix time of the latest run."
+        ),
+        "last_ok": _Family(
+            "autocode_check_last_success_timestamp_seconds",
+            "gauge",
+            "Unix time of the latest successful run.",
+        ),
+        "status": _Family(
+            "autocode_check_status", "gauge", "1 for the status of the latest run, else 0."
+        ),
+        "errors": _Family(
+            "autocode_check_consecutive_errors", "gauge", "Errors in a row of a check."
+        ),
         "enabled": _Family("autocode_check_enabled", "gauge", "1 when the check is scheduled."),
-        "paused": _Family("autocode_check_paused", "gauge", "1 when the check's schedule is paused."),
+        "paused": _Family(
+            "autocode_check_paused", "gauge", "1 when the check's schedule is paused."
+        ),
     }
     fam["up"].add(1 if daemon.is_running() else 0)
     fam["uptime"].add(time.time() - daemon.start_time if daemon.start_time else 0.0)
@@ -92,7 +126,9 @@ def render_metrics(daemon: AutocodeDaemon, stored: Mapping[str, Mapping[str, Any
     for name in names:
         stats = daemon.stats.checks.get(name)
         for status in STATUSES:
-            fam["runs"].add(stats.status_counts.get(status, 0) if stats else 0, check=name, status=status)
+            fam["runs"].add(
+                stats.status_counts.get(status, 0) if stats else 0, check=name, status=status
+            )
         if stats is not None:
             fam["duration"].add(stats.total_duration, "_sum", check=name)
             fam["duration"].add(stats.execution_count, "_count", check=name)
@@ -103,7 +139,9 @@ def render_metrics(daemon: AutocodeDaemon, stored: Mapping[str, Mapping[str, Any
             fam["last_run"].add(_epoch(result.timestamp), check=name)
             for status in STATUSES:
                 fam["status"].add(1 if result.status == status else 0, check=name, status=status)
-        last_ok = (stats.last_success if stats else None) or (stored.get(name) or {}).get("last_success")
+        last_ok = (stats.last_success if stats else None) or (stored.get(name) or {}).get(
+            "last_success"
+        )
         fam["last_ok"].add(_epoch(last_ok), check=name)
         task = tasks.get(name)
         if task is not None:

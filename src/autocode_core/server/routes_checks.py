@@ -45,7 +45,9 @@ def _known(request: Request, name: str) -> AutocodeDaemon:
     return daemon
 
 
-@router.get("/status", summary="Daemon state, totals and the latest result of every check (compact)")
+@router.get(
+    "/status", summary="Daemon state, totals and the latest result of every check (compact)"
+)
 async def get_status(request: Request) -> ApiJSONResponse:
     return ApiJSONResponse(status_payload(_daemon(request)))
 
@@ -57,8 +59,11 @@ async def list_checks(request: Request) -> ApiJSONResponse:
     return ApiJSONResponse({"checks": checks})
 
 
-@router.get("/checks/{name}", summary="One check with its full latest result and run figures",
-            responses={404: {"description": "No such check; `known` lists the checks"}})
+@router.get(
+    "/checks/{name}",
+    summary="One check with its full latest result and run figures",
+    responses={404: {"description": "No such check; `known` lists the checks"}},
+)
 async def get_check(request: Request, name: str) -> ApiJSONResponse:
     daemon = _known(request, name)
     entry = check_entry(daemon, name, running=_runs(request).running, full=True)
@@ -67,8 +72,11 @@ async def get_check(request: Request, name: str) -> ApiJSONResponse:
     return ApiJSONResponse(entry)
 
 
-@router.get("/checks/{name}/history", summary="Stored runs of a check, newest first",
-            responses={404: {"description": "No such check"}})
+@router.get(
+    "/checks/{name}/history",
+    summary="Stored runs of a check, newest first",
+    responses={404: {"description": "No such check"}},
+)
 async def get_history(
     request: Request,
     name: str,
@@ -81,7 +89,9 @@ async def get_history(
     for record in records:
         data = record.model_dump(mode="json", exclude=None if details else {"details"})
         runs.append(data)
-    return ApiJSONResponse({"check_name": name, "history_enabled": daemon.history is not None, "runs": runs})
+    return ApiJSONResponse(
+        {"check_name": name, "history_enabled": daemon.history is not None, "runs": runs}
+    )
 
 
 @router.post(
@@ -96,7 +106,9 @@ async def get_history(
 async def run_check(
     request: Request,
     name: str,
-    wait: Annotated[bool, Query(description="wait for the result (default) or return 202 at once")] = True,
+    wait: Annotated[
+        bool, Query(description="wait for the result (default) or return 202 at once")
+    ] = True,
 ) -> Response:
     runs = _runs(request)
     try:
@@ -107,19 +119,31 @@ async def run_check(
         raise HTTPException(503, str(exc)) from None
     headers = {"X-Autocode-Run-Id": run.id, "Location": f"/api/runs/{run.id}"}
     if not wait:
-        body = {"run_id": run.id, "check_name": name, "state": run.state, "joined": joined,
-                "url": f"/api/runs/{run.id}"}
+        body = {
+            "run_id": run.id,
+            "check_name": name,
+            "state": run.state,
+            "joined": joined,
+            "url": f"/api/runs/{run.id}",
+        }
         return ApiJSONResponse(body, status_code=202, headers=headers)
     await run.done.wait()
     if run.result is None:
-        raise HTTPException(503, f"the run of {name} was {run.state}: {run.error or 'the server is stopping'}")
+        raise HTTPException(
+            503, f"the run of {name} was {run.state}: {run.error or 'the server is stopping'}"
+        )
     return ApiJSONResponse(full_result(run.result), headers=headers)
 
 
-@router.get("/runs/{run_id}", summary="State and result of a run started through the API",
-            responses={404: {"description": "Unknown or expired run id"}})
+@router.get(
+    "/runs/{run_id}",
+    summary="State and result of a run started through the API",
+    responses={404: {"description": "Unknown or expired run id"}},
+)
 async def get_run(request: Request, run_id: str) -> JSONResponse:
     run = _runs(request).get(run_id)
     if run is None:
-        raise HTTPException(404, f"unknown run id {run_id!r} (runs are kept for a while, then forgotten)")
+        raise HTTPException(
+            404, f"unknown run id {run_id!r} (runs are kept for a while, then forgotten)"
+        )
     return ApiJSONResponse(run.to_dict())

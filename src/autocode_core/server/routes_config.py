@@ -20,10 +20,12 @@ TASK_ACTIONS = ("pause", "resume", "enable", "disable")
 PATCH_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "content": {"application/json": {
-            "schema": {"type": "object", "additionalProperties": True},
-            "example": {"daemon": {"git_check": {"interval_minutes": 3}}},
-        }},
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "additionalProperties": True},
+                "example": {"daemon": {"git_check": {"interval_minutes": 3}}},
+            }
+        },
     }
 }
 
@@ -42,7 +44,9 @@ async def get_config(request: Request) -> ApiJSONResponse:
     tags=["config"],
     summary="Apply a partial configuration live (never written to any file)",
     openapi_extra=PATCH_BODY,
-    responses={422: {"description": "Invalid: each problem names the field (`loc`) and the reason (`msg`)"}},
+    responses={
+        422: {"description": "Invalid: each problem names the field (`loc`) and the reason (`msg`)"}
+    },
 )
 async def patch_config(request: Request) -> ApiJSONResponse:
     daemon = _daemon(request)
@@ -60,7 +64,9 @@ async def patch_config(request: Request) -> ApiJSONResponse:
 @router.get("/scheduler/tasks", tags=["scheduler"], summary="Every scheduled task's state")
 async def list_tasks(request: Request) -> ApiJSONResponse:
     scheduler = _daemon(request).scheduler
-    return ApiJSONResponse({"is_running": scheduler.is_running(), "tasks": scheduler.get_all_tasks_status()})
+    return ApiJSONResponse(
+        {"is_running": scheduler.is_running(), "tasks": scheduler.get_all_tasks_status()}
+    )
 
 
 @router.post(
@@ -85,7 +91,11 @@ async def task_action(request: Request, name: str, action: str) -> ApiJSONRespon
     return ApiJSONResponse(daemon.scheduler.get_task_status(name))
 
 
-@router.get("/plugins", tags=["plugins"], summary="Plugins and their load status (as `autocode plugins --json`)")
+@router.get(
+    "/plugins",
+    tags=["plugins"],
+    summary="Plugins and their load status (as `autocode plugins --json`)",
+)
 async def list_plugins(request: Request) -> ApiJSONResponse:
     infos = _daemon(request).plugins.plugins
     return ApiJSONResponse({"schema_version": 1, "plugins": [p.to_dict() for p in infos]})

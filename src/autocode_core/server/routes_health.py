@@ -47,8 +47,11 @@ async def live() -> ApiJSONResponse:
     return ApiJSONResponse({"status": "alive"})
 
 
-@router.get("/health/ready", summary="200 when ready, 503 with the reasons otherwise",
-            responses={503: {"description": "Not ready: `reasons` says why"}})
+@router.get(
+    "/health/ready",
+    summary="200 when ready, 503 with the reasons otherwise",
+    responses={503: {"description": "Not ready: `reasons` says why"}},
+)
 async def ready(request: Request) -> ApiJSONResponse:
     reasons = await readiness(request.app.state.daemon)
     body: dict[str, Any] = {"status": "not_ready" if reasons else "ready", "reasons": reasons}

@@ -36,7 +36,9 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-async def _reply(send: Send, status: int, detail: str, headers: dict[str, str] | None = None) -> None:
+async def _reply(
+    send: Send, status: int, detail: str, headers: dict[str, str] | None = None
+) -> None:
     body = json.dumps({"detail": detail}).encode()
     raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
@@ -131,20 +133,26 @@ class GuardMiddleware:
             return
         host = _header(scope, b"host")
         if self.loopback_only and (host is None or not self._host_allowed(host)):
-            await _reply(send, 400, "untrusted Host header: this server answers loopback names only")
+            await _reply(
+                send, 400, "untrusted Host header: this server answers loopback names only"
+            )
             return
         method = scope["method"].upper()
         if method not in SAFE_METHODS:
             origin = _header(scope, b"origin")
             if origin is not None and origin != "null" and not self._origin_allowed(origin, host):
-                await _reply(send, 403, f"cross-origin request from {origin} refused (see api.cors_origins)")
+                await _reply(
+                    send, 403, f"cross-origin request from {origin} refused (see api.cors_origins)"
+                )
                 return
             if origin == "null":
                 await _reply(send, 403, "request from an opaque origin refused")
                 return
             if self.token is not None and not self._authorized(scope):
                 await _reply(
-                    send, 401, "this server requires an API token: send 'Authorization: Bearer <token>'",
+                    send,
+                    401,
+                    "this server requires an API token: send 'Authorization: Bearer <token>'",
                     {"WWW-Authenticate": 'Bearer realm="autocode"'},
                 )
                 return

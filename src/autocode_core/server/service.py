@@ -86,8 +86,13 @@ class HttpService:
         self.host, self.port = api.host, sock.getsockname()[1]
         app = self.app = create_app(daemon)
         config = uvicorn.Config(
-            app, log_config=None, lifespan="off", access_log=False, server_header=False,
-            timeout_graceful_shutdown=int(SHUTDOWN_SECONDS), h11_max_incomplete_event_size=16 * 1024,
+            app,
+            log_config=None,
+            lifespan="off",
+            access_log=False,
+            server_header=False,
+            timeout_graceful_shutdown=int(SHUTDOWN_SECONDS),
+            h11_max_incomplete_event_size=16 * 1024,
         )
         server = _Server(config)
         shield = anyio.CancelScope(shield=True)
@@ -105,7 +110,9 @@ class HttpService:
                         raise RuntimeError("the HTTP server failed to start")
                     await anyio.sleep(0.01)
                 _addresses[daemon] = (self.host, self.port)
-                log.info("http_server_started", url=self.url, token_required=app.state.token is not None)
+                log.info(
+                    "http_server_started", url=self.url, token_required=app.state.token is not None
+                )
                 task_status.started()
                 try:
                     await anyio.sleep_forever()
