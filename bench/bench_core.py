@@ -4,7 +4,8 @@
 
 1. Overhead: a no-op check run through ``AutocodeDaemon.run_check`` (limits,
    timeout, result envelope, stats, listeners) against calling the plugin's
-   ``execute`` directly, measured in the same run, for a sync and an async plugin.
+   ``execute`` directly, measured in the same run, for a sync and an async
+   plugin; once with the run history off and once with it on.
 2. Lateness: 1,000 scheduled async no-op tasks every second on the real clock;
    how late each run starts, against 1,000 bare anyio tasks that each sleep
    until their own next tick (the event loop's own lateness) in the same run.
@@ -42,9 +43,10 @@ class AsyncNoop(CheckPlugin):
         return RESULT
 
 
-def overhead(runs: int) -> None:
+def overhead(runs: int, history: bool) -> None:
     root = Path(tempfile.mkdtemp())
-    daemon = AutocodeDaemon(root, AutocodeConfig(), plugins=[SyncNoop, AsyncNoop], load_entry_points=False)
+    config = AutocodeConfig(history={"enabled": history})
+    daemon = AutocodeDaemon(root, config, plugins=[SyncNoop, AsyncNoop], load_entry_points=False)
     context = make_context("sync_noop", root)
     plugin = SyncNoop()
 
@@ -69,7 +71,8 @@ def overhead(runs: int) -> None:
     via_sync = anyio.run(through, "sync_noop")
     via_async = anyio.run(through, "async_noop")
     direct_a = anyio.run(direct_async)
-    print(f"overhead per check run ({runs} runs of a no-op check)")
+    label = "with the run history written to SQLite" if history else "history off: the orchestrator alone"
+    print(f"overhead per check run ({runs} runs of a no-op check, {label})")
     for label, via, direct in (("sync plugin ", via_sync, direct_sync), ("async plugin", via_async, direct_a)):
         per_via, per_direct = via / runs * 1e6, direct / runs * 1e6
         print(f"  {label}: direct {per_direct:8.2f} us/run   through daemon {per_via:8.1f} us/run   "
@@ -132,7 +135,8 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=6.0)
     args = parser.parse_args()
-    overhead(args.runs)
+    overhead(args.runs, history=False)
+    overhead(args.runs, history=True)
     lateness(args.tasks, args.seconds)
 
 

@@ -18,9 +18,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 import structlog
 
 from autocode_core.check_plugin import CheckPlugin
+from autocode_core.config import NotificationConfig
 from autocode_core.models import CheckResult, utc_now
 from autocode_core.notification_channels import Notification, deliver
 
@@ -68,11 +70,17 @@ class NotificationPlugin(CheckPlugin):
             streak = self._streaks[check_name] = _Streak(before, before >= threshold)
         return streak
 
-    def on_check_completed(self, check_name: str, result: CheckResult) -> None:
-        """Count the streak of errors; notify when an incident opens and when it closes."""
+    async def on_check_completed(self, check_name: str, result: CheckResult) -> None:
+        """Count the streak of errors; notify when an incident opens and when it closes.
+
+        Returns at once when notifications are off; otherwise the history
+        lookup and the sending happen in a worker thread."""
         config = getattr(getattr(self.daemon, "config", None), "notifications", None)
         if config is None or not config.enabled or not config.channels:
             return
+        await anyio.to_thread.run_sync(self._handle, config, check_name, result, abandon_on_cancel=True)
+
+    def _handle(self, config: NotificationConfig, check_name: str, result: CheckResult) -> None:
         with self._lock:
             streak = self._streak(check_name, result, config.error_threshold)
             event = None

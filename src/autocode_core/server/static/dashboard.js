@@ -64,7 +64,9 @@ function when(iso) {
   const date = new Date(iso);
   const ago = (Date.now() - date.getTime()) / 1000;
   const text = date.toLocaleString();
-  if (ago < 0) return text;
+  if (ago < -3600) return text;
+  if (ago < -60) return `in ${Math.round(-ago / 60)} min`;
+  if (ago < 0) return `in ${Math.round(-ago)} s`;
   if (ago < 60) return `${Math.round(ago)} s ago`;
   if (ago < 3600) return `${Math.round(ago / 60)} min ago`;
   return text;
