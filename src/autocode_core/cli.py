@@ -290,6 +290,9 @@ def _run_daemon(args: argparse.Namespace) -> int:
     except* DaemonAlreadyRunningError as group:
         _err(str(group.exceptions[0]))
         code = 1
+    except* ConfigError as group:  # e.g. the HTTP service refusing a public bind without a token
+        _err(str(group.exceptions[0]))
+        code = EXIT_USAGE
     return code
 
 

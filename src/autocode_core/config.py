@@ -48,11 +48,11 @@ class DaemonConfig(BaseModel):
     model_config = ConfigDict(extra="allow", validate_assignment=True)
 
     max_concurrent_checks: int = Field(default=2, ge=1, le=256)
-    check_timeout_seconds: float = Field(default=300.0, gt=0)
-    max_memory_usage_mb: float | None = Field(default=512.0, gt=0)
+    check_timeout_seconds: float = Field(default=300.0, gt=0, allow_inf_nan=False)
+    max_memory_usage_mb: float | None = Field(default=512.0, gt=0, allow_inf_nan=False)
     run_at_start: bool = True
-    jitter_seconds: float = Field(default=0.0, ge=0)
-    listener_timeout_seconds: float = Field(default=30.0, gt=0)
+    jitter_seconds: float = Field(default=0.0, ge=0, allow_inf_nan=False)
+    listener_timeout_seconds: float = Field(default=30.0, gt=0, allow_inf_nan=False)
     state_dir: str = ".autocode"
 
 
@@ -86,7 +86,7 @@ class NotificationConfig(BaseModel):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_ca_file: str | None = None  # CA bundle to trust for STARTTLS/SSL (default: the system's)
-    timeout_seconds: float = Field(default=10.0, gt=0)
+    timeout_seconds: float = Field(default=10.0, gt=0, allow_inf_nan=False)
     max_retries: int = Field(default=2, ge=0, le=10)
 
     @model_validator(mode="after")
@@ -108,7 +108,7 @@ class HistoryConfig(BaseModel):
 
     enabled: bool = True
     max_runs_per_check: int = Field(default=1000, ge=1)
-    max_age_days: float = Field(default=90.0, gt=0)
+    max_age_days: float = Field(default=90.0, gt=0, allow_inf_nan=False)
 
 
 class AutocodeConfig(BaseModel):

@@ -197,6 +197,11 @@ class AutocodeDaemon:
         return self._resolved.settings.get(name)
 
     # -- running checks -------------------------------------------------------
+    @property
+    def running_checks(self) -> list[str]:
+        """Names of the checks running now on this daemon's loop, whoever started them."""
+        return self._runner[1].running if self._runner is not None else []
+
     def _declared(self) -> dict[str, CheckConfig]:
         return {name: entry.defaults for name, entry in self._plugins.checks.items()}
 
@@ -339,6 +344,8 @@ class AutocodeDaemon:
                     anyio.current_time() + self.config.daemon.listener_timeout_seconds
                 )
         finally:
+            self._listeners.close()  # idempotent; matters when a service failed to start
+            self.events.close()
             self._running = False
             self.start_time = None
             self._token = None

@@ -70,8 +70,8 @@ class CheckConfig(BaseModel):
 
     name: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$")
     enabled: bool = True
-    interval_minutes: float = Field(default=5.0, gt=0)
-    timeout_seconds: float | None = Field(default=None, gt=0)
+    interval_minutes: float = Field(default=5.0, gt=0, allow_inf_nan=False)
+    timeout_seconds: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     run_at_start: bool | None = None
     description: str = ""
     settings_model: type[BaseModel] | None = Field(default=None, exclude=True)

@@ -152,11 +152,15 @@ def test_dashboard_in_a_browser(
         assert server.daemon.scheduler.tasks["quick_check"].interval_seconds == 420
         quick.locator("button.pause").click()
         expect(quick.locator("button.pause")).to_have_text("Resume")
+        with page.expect_response(lambda r: r.url.endswith("/gated_check/disable")):
+            gated.locator(".enabled-input").uncheck()
+        assert server.daemon.scheduler.tasks["gated_check"].enabled is False
 
         page.reload()
         quick = page.locator('.card[data-check="quick_check"]')
         expect(quick.locator(".interval-input")).to_have_value("7")
         expect(quick.locator("button.pause")).to_have_text("Resume")
+        expect(page.locator('.card[data-check="gated_check"] .enabled-input')).not_to_be_checked()
         expect(page.locator("#connection")).to_have_attribute("data-state", "live")
 
         page.keyboard.press("r")
@@ -208,5 +212,18 @@ def test_dashboard_asks_for_the_token(make_server: Any, browser: Any) -> None:
         expect(card).to_have_attribute("data-status", "success")
         assert server.daemon.results["async_check"].status == "success"
         assert [p for p in problems if "401" not in p] == []
+    finally:
+        context.close()
+
+
+def test_api_docs_page_renders_offline(server: Any, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    context, page, problems = _open(browser, f"{server.url}/docs")
+    try:
+        expect(page.locator("section.op").first).to_be_visible()
+        assert page.locator("section.op").count() >= 14
+        expect(page.locator("section.op", has_text="/api/config").first).to_be_visible()
+        assert problems == []
     finally:
         context.close()

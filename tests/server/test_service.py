@@ -34,13 +34,8 @@ def find(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
 
 
 def start_error(tmp_path: Path, config: dict[str, Any], backend: str = "asyncio") -> BaseException:
-    """What ``daemon.run`` raises when its HTTP service cannot start.
-
-    The built-in listener is left out: ``daemon.run`` does not close the
-    listeners' queues when a service fails to start (a core issue), and the
-    unclosed streams would warn later.
-    """
-    config = {**config, "disable_plugins": ["notifications"]}
+    """What ``daemon.run`` raises when its HTTP service cannot start (listeners included:
+    their queues must be closed even then, or the unclosed streams would warn)."""
     daemon = AutocodeHarness().daemon(tmp_path, config, services=[service])
     with pytest.raises(BaseException) as info:
         anyio.run(daemon.run, backend=backend)
@@ -178,3 +173,14 @@ def test_autocode_daemon_serves_http(tmp_path: Path) -> None:
             process.wait()
         if process.stderr is not None:
             process.stderr.close()
+
+
+def test_small_responses_are_not_delayed_by_nagle(server: Any) -> None:
+    server.client.get("/api/status")
+    timings = []
+    for _ in range(30):
+        began = time.perf_counter()
+        server.client.get("/health/live").raise_for_status()
+        timings.append(time.perf_counter() - began)
+    timings.sort()
+    assert timings[len(timings) // 2] < 0.02  # a delayed ACK would make it 40 ms

@@ -5,8 +5,9 @@ The routes are thin: every action goes through the daemon's public API
 implementation. The middleware stack, outermost first: request size limit,
 Host/Origin/token guard, optional CORS (only when ``api.cors_origins`` is set).
 
-Without the ``service`` (mounted in another ASGI server), set
-``app.state.runs.task_group`` to a running task group so ``?wait=false`` runs work.
+Served without the ``service`` (mounted in another ASGI server), a run
+happens inside its request; set ``app.state.runs.task_group`` to a running task
+group for ``?wait=false`` (503 otherwise).
 """
 
 from __future__ import annotations

@@ -64,22 +64,7 @@ async def _frames(request: Request) -> AsyncIterator[str]:
                 yield ": ping\n\n"
                 last_sent = time.monotonic()
     finally:
-        _unsubscribe(state.daemon.events, stream)
-
-
-def _unsubscribe(bus: Any, stream: Any) -> None:
-    """Close our receive stream and the bus's send stream paired with it.
-
-    ``EventBus.publish`` forgets a subscriber whose receiver closed without
-    closing the send side (a ``ResourceWarning`` when it is collected); until
-    the core closes it there, close it here.
-    """
-    stream.close()
-    subscribers = getattr(bus, "_subscribers", None)
-    for send in list(subscribers or ()):
-        if getattr(send, "_state", None) is getattr(stream, "_state", None):
-            send.close()
-            subscribers.remove(send)
+        stream.close()  # unsubscribes: the bus drops (and closes) our send side
 
 
 @router.get(

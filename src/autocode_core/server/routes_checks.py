@@ -84,14 +84,13 @@ async def get_history(
     details: Annotated[bool, Query(description="include each run's details")] = False,
 ) -> ApiJSONResponse:
     daemon = _known(request, name)
-    records = await anyio.to_thread.run_sync(daemon.get_history, name, limit)
-    runs: list[dict[str, Any]] = []
-    for record in records:
-        data = record.model_dump(mode="json", exclude=None if details else {"details"})
-        runs.append(data)
-    return ApiJSONResponse(
-        {"check_name": name, "history_enabled": daemon.history is not None, "runs": runs}
-    )
+
+    def read() -> dict[str, Any]:  # SQLite: off the event loop
+        exclude = None if details else {"details"}
+        runs = [r.model_dump(mode="json", exclude=exclude) for r in daemon.get_history(name, limit)]
+        return {"check_name": name, "history_enabled": daemon.history is not None, "runs": runs}
+
+    return ApiJSONResponse(await anyio.to_thread.run_sync(read))
 
 
 @router.post(
@@ -112,7 +111,10 @@ async def run_check(
 ) -> Response:
     runs = _runs(request)
     try:
-        run, joined = runs.start(name)
+        if wait and runs.task_group is None:  # served without the service: run in the request
+            run, joined = await runs.run_here(name), False
+        else:
+            run, joined = runs.start(name)
     except CheckNotFoundError as exc:
         raise not_found(name, exc.known) from None
     except RuntimeError as exc:

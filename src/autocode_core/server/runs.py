@@ -104,6 +104,19 @@ class RunRegistry:
         log.info("api_run_started", check=name, run_id=run.id)
         return run, False
 
+    async def run_here(self, name: str) -> ApiRun:
+        """Run ``name`` in the calling task (no task group: an app served elsewhere).
+
+        :raises CheckNotFoundError: no such check.
+        """
+        if name not in known_checks(self.daemon):
+            raise CheckNotFoundError(name, known_checks(self.daemon))
+        run = ApiRun(id=uuid.uuid4().hex, check_name=name)
+        self._runs[run.id] = run
+        self._trim()
+        await self._execute(run)
+        return run
+
     async def _execute(self, run: ApiRun) -> None:
         try:
             run.result = await self.daemon.run_check(run.check_name, trigger="api")
@@ -112,7 +125,8 @@ class RunRegistry:
             log.error("api_run_failed", check=run.check_name, run_id=run.id, error=run.error)
         finally:
             run.finished_at = utc_now()
-            self._active.pop(run.check_name, None)
+            if self._active.get(run.check_name) is run:
+                del self._active[run.check_name]
             run.done.set()
 
     def _trim(self) -> None:

@@ -82,8 +82,6 @@ class HttpService:
             raise RuntimeError("the HTTP server runs on the asyncio backend only") from None
         check_bind(daemon)
         api = daemon.config.api
-        sock = bind_socket(api.host, api.port)
-        self.host, self.port = api.host, sock.getsockname()[1]
         app = self.app = create_app(daemon)
         config = uvicorn.Config(
             app,
@@ -96,10 +94,15 @@ class HttpService:
         )
         server = _Server(config)
         shield = anyio.CancelScope(shield=True)
+        sock = bind_socket(api.host, api.port)
+        self.host, self.port = api.host, sock.getsockname()[1]
 
         async def serve() -> None:
             with shield:
                 await server.serve(sockets=[sock])
+            if not app.state.closing.is_set():  # uvicorn gave up on its own
+                log.error("http_server_exited", url=self.url)
+                tg.cancel_scope.cancel()
 
         try:
             async with anyio.create_task_group() as tg:

@@ -369,6 +369,7 @@ function renderCard(name) {
   const controls = card.querySelector(".card-controls");
   controls.hidden = !entry.loaded;
   card.querySelector(".run").disabled = Boolean(entry.running);
+  if (info.busy) return;  // a control change is on its way: do not undo what the user just did
   card.querySelector(".pause").textContent = entry.paused ? "Resume" : "Pause";
   card.querySelector(".pause").setAttribute("aria-pressed", entry.paused ? "true" : "false");
   card.querySelector(".enabled-input").checked = Boolean(entry.enabled);
@@ -457,14 +458,17 @@ async function runNow(name) {
 }
 
 async function taskAction(name, action) {
+  const info = state.checks.get(name);
+  info.busy = (info.busy || 0) + 1;
   try {
     await api(`/api/scheduler/tasks/${encodeURIComponent(name)}/${action}`, {method: "POST"});
-    await refreshList();
     showError("");
   } catch (error) {
     showError(`Could not ${action} ${name}: ${error.message}`);
-    await refreshList().catch(() => {});
+  } finally {
+    info.busy -= 1;
   }
+  await refreshList().catch(() => {});
 }
 
 async function saveInterval(name, value) {
