@@ -22,8 +22,8 @@ from pathlib import Path
 import anyio
 
 from autocode_core import AutocodeConfig, AutocodeDaemon, CheckPlugin, CheckResult, Scheduler
-from autocode_core.logs import configure_logging
-from autocode_core.metrics import percentile
+from autocode_core.cli.logs import configure_logging
+from autocode_core.store.metrics import percentile
 from autocode_core.testing import make_context
 
 RESULT = CheckResult(status="success", message="noop")

@@ -30,7 +30,7 @@ import anyio.abc
 import httpx
 
 from autocode_core import AutocodeDaemon, CheckPlugin, CheckResult
-from autocode_core.metrics import percentile
+from autocode_core.store.metrics import percentile
 
 BLOCK_SECONDS = 10.0
 
@@ -59,7 +59,7 @@ class AsyncBlocker(CheckPlugin):
 
 def serve() -> None:
     """Child process: run a daemon with the HTTP service, print its URL, stop on SIGTERM."""
-    from autocode_core.logs import configure_logging
+    from autocode_core.cli.logs import configure_logging
     from autocode_core.server import HttpService
 
     configure_logging("console", "warning")  # logs to stderr: stdout carries the URL

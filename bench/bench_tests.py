@@ -34,7 +34,7 @@ from autocode_tests.discovery import list_python_files
 from autocode_tests.mapping import map_tests
 from autocode_tests.plugin import TestCheckPlugin
 
-from autocode_core.logs import configure_logging
+from autocode_core.cli.logs import configure_logging
 from autocode_core.testing import make_context, make_git_repo
 
 

@@ -5,17 +5,17 @@ schedule and on demand and keeps their results. Importing this package imports
 neither git, tiktoken, pytest nor a web framework.
 """
 
-from autocode_core.check_plugin import CheckPlugin
-from autocode_core.clock import Clock, ManualClock, SystemClock
-from autocode_core.config import (
+from autocode_core.plugin.check_plugin import CheckPlugin
+from autocode_core.scheduling.clock import Clock, ManualClock, SystemClock
+from autocode_core.config.models import (
     ApiConfig,
     AutocodeConfig,
     DaemonConfig,
     HistoryConfig,
     NotificationConfig,
 )
-from autocode_core.context import CheckContext
-from autocode_core.daemon import AutocodeDaemon
+from autocode_core.run.context import CheckContext
+from autocode_core.daemon.daemon import AutocodeDaemon
 from autocode_core.errors import (
     AutocodeError,
     CheckNotFoundError,
@@ -24,9 +24,9 @@ from autocode_core.errors import (
     PluginError,
     PluginLoadError,
 )
-from autocode_core.hookspecs import hookimpl, hookspec
+from autocode_core.plugin.hookspecs import hookimpl, hookspec
 from autocode_core.models import CheckConfig, CheckResult, CheckStatus, DaemonStatus
-from autocode_core.scheduler import Scheduler
+from autocode_core.scheduling.scheduler import Scheduler
 
 __all__ = [
     "ApiConfig",

@@ -29,12 +29,12 @@ from typing import Any
 import pytest
 import structlog
 
-from autocode_core.config import AutocodeConfig
-from autocode_core.config_sources import deep_merge
-from autocode_core.context import CheckContext
-from autocode_core.daemon import AutocodeDaemon
+from autocode_core.config.models import AutocodeConfig
+from autocode_core.config.sources import deep_merge
+from autocode_core.run.context import CheckContext
+from autocode_core.daemon.daemon import AutocodeDaemon
 from autocode_core.models import CheckResult
-from autocode_core.plugins import LoadedPlugins, load_plugins
+from autocode_core.plugin.loader import LoadedPlugins, load_plugins
 
 __all__ = ["AutocodeHarness", "GitRepo", "make_context", "make_git_repo"]
 

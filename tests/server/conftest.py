@@ -16,7 +16,7 @@ import anyio.lowlevel
 import pytest
 
 from autocode_core import AutocodeDaemon, CheckContext, CheckPlugin, CheckResult
-from autocode_core.config_sources import deep_merge
+from autocode_core.config.sources import deep_merge
 from autocode_core.testing import AutocodeHarness
 
 #: without the server extra (and httpx) this folder is not collected; the header says why

@@ -30,7 +30,7 @@ from autocode_core.server.runs import RunRegistry
 from autocode_core.server.security import MAX_BODY_BYTES, BodyLimitMiddleware, GuardMiddleware
 
 if TYPE_CHECKING:
-    from autocode_core.daemon import AutocodeDaemon
+    from autocode_core.daemon.daemon import AutocodeDaemon
 
 __all__ = ["create_app"]
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from autocode_core.errors import ConfigError
 
 if TYPE_CHECKING:
-    from autocode_core.daemon import AutocodeDaemon
+    from autocode_core.daemon.daemon import AutocodeDaemon
 
 __all__ = ["bind_socket", "check_bind", "is_loopback"]
 

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from autocode_core.config import AutocodeConfig, DaemonConfig
+from autocode_core.config.models import AutocodeConfig, DaemonConfig
 from autocode_core.errors import ConfigError
 from autocode_core.models import CheckConfig
 
 if TYPE_CHECKING:
-    from autocode_core.daemon import AutocodeDaemon
+    from autocode_core.daemon.daemon import AutocodeDaemon
 
 __all__ = ["ConfigProblem", "parse_update", "problems_from_error"]
 

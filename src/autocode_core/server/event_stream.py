@@ -19,7 +19,7 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from autocode_core.events import DaemonEvent
+from autocode_core.daemon.events import DaemonEvent
 from autocode_core.server.payloads import compact_result
 
 __all__ = ["event_data", "router"]

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse
 from autocode_core.models import CheckResult
 
 if TYPE_CHECKING:
-    from autocode_core.daemon import AutocodeDaemon
+    from autocode_core.daemon.daemon import AutocodeDaemon
 
 __all__ = [
     "ApiJSONResponse",

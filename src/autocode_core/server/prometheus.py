@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from autocode_core.health import memory_mb
+from autocode_core.daemon.health import memory_mb
 
 if TYPE_CHECKING:
-    from autocode_core.daemon import AutocodeDaemon
+    from autocode_core.daemon.daemon import AutocodeDaemon
 
 __all__ = ["CONTENT_TYPE", "render_metrics"]
 

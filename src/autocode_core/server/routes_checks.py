@@ -8,7 +8,7 @@ import anyio
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from autocode_core.daemon import AutocodeDaemon
+from autocode_core.daemon.daemon import AutocodeDaemon
 from autocode_core.errors import CheckNotFoundError
 from autocode_core.server.payloads import (
     ApiJSONResponse,

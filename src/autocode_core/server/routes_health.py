@@ -10,7 +10,7 @@ import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
 
-from autocode_core.daemon import AutocodeDaemon
+from autocode_core.daemon.daemon import AutocodeDaemon
 from autocode_core.server.payloads import ApiJSONResponse
 from autocode_core.server.prometheus import CONTENT_TYPE, render_metrics
 

@@ -23,7 +23,7 @@ from autocode_core.models import CheckResult, utc_now
 from autocode_core.server.payloads import full_result, known_checks
 
 if TYPE_CHECKING:
-    from autocode_core.daemon import AutocodeDaemon
+    from autocode_core.daemon.daemon import AutocodeDaemon
 
 __all__ = ["ApiRun", "RunRegistry"]
 

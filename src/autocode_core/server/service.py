@@ -32,7 +32,7 @@ from autocode_core.server.binding import bind_socket, check_bind
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-    from autocode_core.daemon import AutocodeDaemon
+    from autocode_core.daemon.daemon import AutocodeDaemon
 
 __all__ = ["HttpService", "server_address", "service"]
 

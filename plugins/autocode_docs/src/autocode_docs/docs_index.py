@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from autocode_core.state import write_atomic
+from autocode_core.store.state_dir import write_atomic
 
 from autocode_docs.markdown_purpose import extract_purpose, extract_title
 

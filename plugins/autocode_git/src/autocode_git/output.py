@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from autocode_core import PluginError
-from autocode_core.state import write_atomic
+from autocode_core.store.state_dir import write_atomic
 
 __all__ = ["write_json_atomically"]
 

@@ -1,0 +1,116 @@
+"""How the command line shows results, plugins and configuration."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import BaseModel, SecretStr
+
+from autocode_core.models import CheckResult
+from autocode_core.plugin.loader import PluginInfo
+
+__all__ = [
+    "JSON_SCHEMA_VERSION",
+    "config_data",
+    "exit_code",
+    "format_config",
+    "format_plugins",
+    "format_result",
+    "results_json",
+]
+
+JSON_SCHEMA_VERSION = 1
+ICONS = {"success": "✅", "warning": "⚠️", "error": "❌"}
+COLORS = {"success": "32", "warning": "33", "error": "31"}
+CANNOT_RUN = {"load_error", "plugin_error", "exception", "timeout", "invalid_result", "cancelled"}
+
+
+def could_not_run(result: CheckResult) -> bool:
+    """True for an error the core made because the check could not run."""
+    return result.status == "error" and result.details.get("failure") in CANNOT_RUN
+
+
+def exit_code(results: Sequence[CheckResult]) -> int:
+    """0 all success; 1 a check reported warning or error; 3 a check could not run."""
+    if any(could_not_run(r) for r in results):
+        return 3
+    return 0 if all(r.status == "success" for r in results) else 1
+
+
+def format_result(result: CheckResult, color: bool) -> str:
+    """One line: ``<icon> <check>: <message> (<duration>)``."""
+    message = result.message.strip().splitlines()[0] if result.message.strip() else result.status
+    if not message[0].isascii():  # the plugin chose its own icon, as the design document's checks do
+        icon, _, message = message.partition(" ")
+    else:
+        icon = ICONS[result.status]
+    name = result.check_name
+    if color:
+        name = f"\033[{COLORS[result.status]}m{name}\033[0m"
+    duration = f" ({result.duration_seconds:.2f}s)" if result.duration_seconds is not None else ""
+    return f"{icon} {name}: {message}{duration}"
+
+
+def results_json(results: Iterable[CheckResult], project_root: str, code: int) -> str:
+    """The versioned JSON document of ``autocode check --format json``."""
+    items = [r.model_dump(mode="json") for r in results]
+    summary = {s: sum(1 for r in items if r["status"] == s) for s in ("success", "warning", "error")}
+    return json.dumps(
+        {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "project_root": project_root,
+            "exit_code": code,
+            "summary": summary,
+            "results": items,
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def format_plugins(plugins: Sequence[PluginInfo]) -> str:
+    """A human table of plugins."""
+    if not plugins:
+        return "no plugins installed (install one, e.g. `pip install autocode-git`)"
+    lines = []
+    for p in plugins:
+        where = f"{p.distribution} {p.version}" if p.distribution else p.source
+        what = f"check {p.check}" if p.check else ("listener" if "on_check_completed" in p.hooks else "-")
+        lines.append(f"{p.name:<20} {p.status:<9} {what:<22} {where:<28} hooks: {', '.join(p.hooks) or '-'}")
+        if p.error:
+            lines.extend("    " + line for line in p.error.splitlines())
+    return "\n".join(lines)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, SecretStr):
+        return "**********" if value.get_secret_value() else ""
+    if isinstance(value, BaseModel):
+        return _plain(value.model_dump())
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, type):
+        return f"{value.__module__}.{value.__qualname__}"
+    return value
+
+
+def config_data(config: BaseModel) -> dict[str, Any]:
+    """The effective configuration as plain data, secrets masked, profiles left out."""
+    data = _plain(config)
+    data.pop("profiles", None)
+    return json.loads(json.dumps(data, default=str))
+
+
+def _flatten(data: Any, prefix: str = "") -> list[str]:
+    if isinstance(data, dict) and data:
+        return [line for k, v in data.items() for line in _flatten(v, f"{prefix}{k}.")]
+    return [f"{prefix[:-1]} = {json.dumps(data, ensure_ascii=False)}"]
+
+
+def format_config(config: BaseModel) -> str:
+    """``dotted.key = value`` lines of the effective configuration."""
+    return "\n".join(_flatten(config_data(config)))

@@ -1,0 +1,1 @@
+"""Configuration: the models, where values come from, and how they resolve per check."""

@@ -1,0 +1,204 @@
+"""From configuration layers and the loaded checks to one validated config.
+
+Plugin-owned sections are moved to their canonical place first
+(``CheckConfig.config_aliases``: ``daemon.token_alerts`` becomes
+``checks.git_check.tokens``), layer by layer, so precedence holds whichever
+spelling a source used. Then the core models validate the merged data, each
+check's schedule is its plugin's defaults overlaid by ``daemon.<name>``, and
+each check's settings are validated by the plugin's own model.
+
+Every problem is collected and reported at once, naming the highest source
+that set the offending key, the key as the user wrote it, and the reason.
+Keys that nothing claims are warnings, not errors.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from autocode_core.config.models import AutocodeConfig
+from autocode_core.config.sources import ConfigLayer, deep_merge
+from autocode_core.errors import ConfigError
+from autocode_core.models import CheckConfig
+
+__all__ = ["ResolvedConfig", "resolve_config"]
+
+SCHEDULE_FIELDS = {"enabled", "interval_minutes", "timeout_seconds", "run_at_start", "description"}
+
+
+@dataclass
+class ResolvedConfig:
+    """The effective configuration and what it means for each check.
+
+    ``config.daemon.<name>`` holds each check's effective ``CheckConfig`` and
+    ``config.checks[name]`` its validated settings model (or ``None``). A
+    boolean ``enabled`` at the root of a check's settings that is ``False``
+    disables the check, as ``daemon.<name>.enabled = false`` does.
+    """
+
+    config: AutocodeConfig
+    schedules: dict[str, CheckConfig]
+    settings: dict[str, BaseModel | None]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _normalized(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConfig]) -> list[ConfigLayer]:
+    out = []
+    for layer in layers:
+        layer = ConfigLayer(layer.source, copy.deepcopy(layer.data), dict(layer.written))
+        for name, check in checks.items():
+            for alias, settings_path in check.config_aliases.items():
+                value = layer.pop(alias)
+                if value is None:
+                    continue
+                target = ".".join(p for p in ("checks", name, settings_path) if p)
+                layer.set(target, value)
+                for leaf in _leaves(value):
+                    suffix = "." + leaf if leaf else ""
+                    layer.written[target + suffix] = alias + suffix
+        out.append(layer)
+    return out
+
+
+def _leaves(value: Any, prefix: str = "") -> list[str]:
+    if isinstance(value, dict) and value:
+        return [leaf for k, v in value.items() for leaf in _leaves(v, f"{prefix}.{k}" if prefix else str(k))]
+    return [prefix]
+
+
+def _has(data: Any, parts: Sequence[str]) -> bool:
+    for part in parts:
+        if not isinstance(data, dict) or part not in data:
+            return False
+        data = data[part]
+    return True
+
+
+def _where(layers: Sequence[ConfigLayer], loc: Sequence[str]) -> str:
+    """``source: key as written`` for the highest layer that set ``loc``, else the
+    highest that set its longest prefix (a whole table)."""
+    for end in range(len(loc), 0, -1):
+        for layer in reversed(layers):
+            if _has(layer.data, loc[:end]):
+                return f"{layer.source}: {_written(layer, loc)}"
+    return f"defaults: {'.'.join(loc)}"
+
+
+def _written(layer: ConfigLayer, loc: Sequence[str]) -> str:
+    """The key as the user wrote it in ``layer`` (an alias, a variable, a flag)."""
+    for i in range(len(loc), 0, -1):
+        written = layer.written.get(".".join(loc[:i]))
+        if written:
+            rest = ".".join(loc[i:])
+            return f"{written}.{rest}" if rest and not written.startswith("$") else written
+    return ".".join(loc)
+
+
+def _problems(exc: ValidationError, prefix: Sequence[str], layers: Sequence[ConfigLayer]) -> list[str]:
+    problems = []
+    for error in exc.errors():
+        loc = [*prefix, *(str(p) for p in error["loc"])]
+        got = error.get("input")
+        shown = "" if isinstance(got, dict) or error["type"] == "missing" else f" (got {got!r})"
+        problems.append(f"{_where(layers, loc)}: {error['msg']}{shown}")
+    return problems
+
+
+def _unknown(model: type[BaseModel], data: Any, prefix: str) -> list[str]:
+    """Dotted keys in ``data`` that ``model`` has no field for, recursively."""
+    if not isinstance(data, dict):
+        return []
+    found = []
+    fields = model.model_fields
+    names = set(fields) | {f.alias for f in fields.values() if f.alias}
+    for key, value in data.items():
+        if key not in names:
+            found.append(f"{prefix}{key}")
+            continue
+        annotation = fields[key].annotation if key in fields else None
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            found += _unknown(annotation, value, f"{prefix}{key}.")
+    return found
+
+
+def resolve_config(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConfig]) -> ResolvedConfig:
+    """Validate the merged layers against the core models and each check's models.
+
+    :param layers: lowest precedence first.
+    :param checks: the loaded checks' declared defaults, by check name.
+    :raises ConfigError: listing every problem with source, key and reason.
+    """
+    layers = _normalized(layers, checks)
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        merged = deep_merge(merged, layer.data)
+    problems: list[str] = []
+    warnings: list[str] = []
+    daemon_data = merged.get("daemon", {})
+    checks_data = merged.get("checks", {})
+    if not isinstance(daemon_data, dict):
+        daemon_data = {}
+    if not isinstance(checks_data, dict):
+        problems.append(f"{_where(layers, ['checks'])}: must be a table of check settings")
+        checks_data = {}
+    schedules: dict[str, CheckConfig] = {}
+    settings: dict[str, BaseModel | None] = {}
+    for name, declared in checks.items():
+        user = daemon_data.get(name, {})
+        if not isinstance(user, dict):
+            problems.append(f"{_where(layers, ['daemon', name])}: must be a table (a CheckConfig)")
+            user = {}
+        for key in sorted(set(user) - SCHEDULE_FIELDS):
+            warnings.append(f"{_where(layers, ['daemon', name, key])}: unknown key, ignored")
+        base = declared.model_dump(include=SCHEDULE_FIELDS)
+        try:
+            schedules[name] = CheckConfig.model_validate(
+                {**base, **{k: v for k, v in user.items() if k in SCHEDULE_FIELDS}, "name": name}
+            )
+        except ValidationError as exc:
+            problems += _problems(exc, ["daemon", name], layers)
+        raw = checks_data.get(name, {})
+        model = declared.settings_model
+        if model is None:
+            settings[name] = None
+            if raw:
+                warnings.append(f"{_where(layers, ['checks', name])}: check {name!r} takes no settings, ignored")
+            continue
+        try:
+            settings[name] = model.model_validate(raw)
+        except ValidationError as exc:
+            problems += _problems(exc, ["checks", name], layers)
+        for key in _unknown(model, raw, ""):
+            warnings.append(f"{_where(layers, ['checks', name, *key.split('.')])}: unknown key, ignored")
+    for name in sorted(set(checks_data) - set(checks)):
+        warnings.append(f"{_where(layers, ['checks', name])}: no installed check named {name!r}")
+    core = {k: v for k, v in merged.items()}
+    core["daemon"] = {k: v for k, v in daemon_data.items() if k not in checks}
+    core["checks"] = {}
+    for key in _unknown(AutocodeConfig, core, ""):
+        head = key.split(".")
+        if head[0] == "daemon" and len(head) == 2:
+            warnings.append(f"{_where(layers, head)}: no installed check named {head[1]!r}, ignored")
+        else:
+            warnings.append(f"{_where(layers, head)}: unknown key, ignored")
+    try:
+        config = AutocodeConfig.model_validate(core)
+    except ValidationError as exc:
+        problems += _problems(exc, [], layers)
+    if problems:
+        raise ConfigError(problems)
+    for name, schedule in schedules.items():
+        if getattr(settings.get(name), "enabled", True) is False and schedule.enabled:
+            schedules[name] = schedule.model_copy(update={"enabled": False})
+    config = config.model_copy(
+        update={
+            "daemon": config.daemon.model_copy(update=schedules),
+            "checks": dict(settings),
+        }
+    )
+    return ResolvedConfig(config, schedules, settings, warnings)

@@ -1,0 +1,1 @@
+"""The runtime: ``AutocodeDaemon``, its events, listeners and health."""

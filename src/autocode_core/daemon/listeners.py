@@ -1,0 +1,101 @@
+"""Delivering finished results to ``on_check_completed`` implementations.
+
+Each listener is called on its own: one that raises is logged and the others
+are still called; each call is bounded by a timeout. While a daemon runs,
+every listener has its own queue and task, so a slow listener delays only
+itself, never the scheduler or the other listeners. A full queue drops the
+event for that listener with a warning rather than grow without bound.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Sequence
+from functools import partial
+
+import anyio
+import pluggy
+import structlog
+from anyio.abc import TaskStatus
+from anyio.streams.memory import MemoryObjectSendStream
+
+from autocode_core.plugin.calling import is_async_callable
+from autocode_core.models import CheckResult
+from autocode_core.plugin.loader import PluginInfo, call_hookimpl
+
+__all__ = ["ListenerDispatcher"]
+
+log = structlog.get_logger("autocode.listeners")
+QUEUE_SIZE = 256
+
+
+class ListenerDispatcher:
+    """Calls every ``on_check_completed`` implementation, isolated and bounded."""
+
+    def __init__(self, listeners: Sequence[tuple[PluginInfo, pluggy.HookImpl]], timeout: float) -> None:
+        self.listeners = list(listeners)
+        self.timeout = timeout
+        self.failures: dict[str, int] = {}
+        self.dropped = 0
+        self._queues: list[MemoryObjectSendStream[tuple[str, CheckResult]]] = []
+
+    async def call_one(self, info: PluginInfo, impl: pluggy.HookImpl, name: str, result: CheckResult) -> None:
+        """Call one listener; never raises (but lets cancellation through)."""
+        with anyio.move_on_after(self.timeout) as scope:
+            try:
+                if is_async_callable(impl.function):
+                    await call_hookimpl(impl, check_name=name, result=result)
+                else:
+                    call = partial(call_hookimpl, impl, check_name=name, result=result)
+                    value = await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
+                    if inspect.isawaitable(value):
+                        await value
+            except Exception as exc:
+                self.failures[info.name] = self.failures.get(info.name, 0) + 1
+                log.error("listener_failed", plugin=info.name, check=name, error=repr(exc))
+        if scope.cancelled_caught:
+            self.failures[info.name] = self.failures.get(info.name, 0) + 1
+            log.error("listener_timed_out", plugin=info.name, check=name, timeout_seconds=self.timeout)
+
+    async def call_all(self, name: str, result: CheckResult) -> None:
+        """Call every listener concurrently and wait for all (used without a running daemon)."""
+        async with anyio.create_task_group() as tg:
+            for info, impl in self.listeners:
+                tg.start_soon(self.call_one, info, impl, name, result)
+
+    def publish(self, name: str, result: CheckResult) -> bool:
+        """Queue a result for every listener (needs ``serve`` running); False if none is serving."""
+        for queue in self._queues:
+            try:
+                queue.send_nowait((name, result))
+            except anyio.WouldBlock:
+                self.dropped += 1
+                log.warning("listener_queue_full", check=name)
+            except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+                pass
+        return bool(self._queues)
+
+    @property
+    def serving(self) -> bool:
+        """True while ``serve`` delivers published results."""
+        return bool(self._queues)
+
+    async def serve(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+        """Deliver published results until ``close`` is called, then drain the queues."""
+        async with anyio.create_task_group() as tg:
+            for info, impl in self.listeners:
+                send, receive = anyio.create_memory_object_stream[tuple[str, CheckResult]](QUEUE_SIZE)
+                self._queues.append(send)
+                tg.start_soon(self._consume, info, impl, receive)
+            task_status.started()
+
+    async def _consume(self, info: PluginInfo, impl: pluggy.HookImpl, receive) -> None:  # type: ignore[no-untyped-def]
+        async with receive:
+            async for name, result in receive:
+                await self.call_one(info, impl, name, result)
+
+    def close(self) -> None:
+        """Stop accepting results; ``serve`` returns once the queues are drained."""
+        queues, self._queues = self._queues, []
+        for queue in queues:
+            queue.close()

@@ -1,0 +1,1 @@
+"""Notifications: the built-in incident listener and its channels."""

@@ -1,0 +1,1 @@
+"""Plugins: the hook contract, the ``CheckPlugin`` base class, loading and calling them."""

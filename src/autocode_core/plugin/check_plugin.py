@@ -1,0 +1,84 @@
+"""``CheckPlugin``: the easy way to write a check.
+
+Subclass it, set the class attributes and override ``execute``::
+
+    class TodoCheck(CheckPlugin):
+        name = "todo_check"
+        interval_minutes = 10
+        settings_model = TodoSettings
+
+        def execute(self, context: CheckContext) -> CheckResult:
+            ...
+
+Register the class (not an instance) under the ``autocode`` entry-point group;
+the core instantiates it with the daemon (``None`` when no daemon exists, as in
+``autocode plugins``). The methods named after hooks are picked up without a
+decorator: ``get_config`` always, ``execute`` and ``on_check_completed`` when
+the subclass overrides them. Plain modules with ``@hookimpl`` functions keep
+working the same way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import BaseModel
+
+from autocode_core.models import CheckConfig, CheckResult
+
+if TYPE_CHECKING:
+    from autocode_core.run.context import CheckContext
+
+__all__ = ["CheckPlugin"]
+
+
+class CheckPlugin:
+    """Base class of a check plugin, with documented defaults.
+
+    Class attributes (all optional except ``name`` for a check):
+
+    * ``name``: the check's unique name; ``None`` makes a pure listener.
+    * ``description``, ``enabled``, ``interval_minutes``, ``timeout_seconds``,
+      ``run_at_start``: the check's defaults, overridable by configuration.
+    * ``settings_model``: pydantic model of the check's settings (``checks.<name>``).
+    * ``config_aliases``, ``env_vars``: see ``CheckConfig``.
+    """
+
+    name: ClassVar[str | None] = None
+    description: ClassVar[str] = ""
+    enabled: ClassVar[bool] = True
+    interval_minutes: ClassVar[float] = 5.0
+    timeout_seconds: ClassVar[float | None] = None
+    run_at_start: ClassVar[bool | None] = None
+    settings_model: ClassVar[type[BaseModel] | None] = None
+    config_aliases: ClassVar[dict[str, str]] = {}
+    env_vars: ClassVar[dict[str, str]] = {}
+
+    #: hooks picked up only when a subclass overrides them
+    OPTIONAL_HOOKS: ClassVar[tuple[str, ...]] = ("execute", "on_check_completed")
+
+    def __init__(self, daemon: Any = None) -> None:
+        self.daemon = daemon
+
+    def get_config(self) -> CheckConfig | None:
+        """The check described by the class attributes; ``None`` without a ``name``."""
+        if self.name is None:
+            return None
+        return CheckConfig(
+            name=self.name,
+            description=self.description or (type(self).__doc__ or "").strip().split("\n")[0],
+            enabled=self.enabled,
+            interval_minutes=self.interval_minutes,
+            timeout_seconds=self.timeout_seconds,
+            run_at_start=self.run_at_start,
+            settings_model=self.settings_model,
+            config_aliases=dict(self.config_aliases),
+            env_vars=dict(self.env_vars),
+        )
+
+    def execute(self, context: CheckContext) -> CheckResult:
+        """Run the check; see the ``execute`` hookspec. Subclasses must override it."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement execute()")
+
+    def on_check_completed(self, check_name: str, result: CheckResult) -> None:
+        """React to any check's completion; see the hookspec. No-op by default."""

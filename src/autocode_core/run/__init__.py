@@ -1,0 +1,1 @@
+"""Running one check once: the context it gets, the runner, its subprocesses."""

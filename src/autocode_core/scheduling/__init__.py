@@ -1,0 +1,1 @@
+"""When checks run: the periodic scheduler and the clocks it runs on."""

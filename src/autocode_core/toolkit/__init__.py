@@ -1,0 +1,1 @@
+"""Tools for plugin authors: git, project files, atomic writes, per-check state."""

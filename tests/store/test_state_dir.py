@@ -1,0 +1,44 @@
+"""The state folder, atomic writes, and the daemon lock."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from autocode_core import DaemonAlreadyRunningError
+from autocode_core.store.state_dir import DaemonLock, ensure_state_dir, write_atomic
+
+
+def test_state_folder_ignores_itself_for_git(git_repo) -> None:
+    state = ensure_state_dir(git_repo.path)
+    (state / "history.db").write_text("x")
+    assert git_repo.git("status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_write_atomic_replaces_and_leaves_no_temp_files(tmp_path) -> None:
+    target = tmp_path / "out" / "file.json"
+    write_atomic(target, "one")
+    write_atomic(target, b"two")
+    assert target.read_text() == "two"
+    assert [p.name for p in target.parent.iterdir()] == ["file.json"]
+
+
+def test_lock_is_exclusive_across_processes_and_released_on_exit(tmp_path) -> None:
+    code = (
+        "import sys, time; from pathlib import Path; from autocode_core.store.state_dir import DaemonLock;"
+        "DaemonLock(Path(sys.argv[1])).acquire({'pid': 1234}); print('locked', flush=True); time.sleep(30)"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(DaemonAlreadyRunningError, match="pid 1234"):
+            DaemonLock(tmp_path).acquire({"pid": 1})
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    lock = DaemonLock(tmp_path)
+    lock.acquire({"pid": 2})  # a killed holder leaves no stale lock behind
+    lock.release()
