@@ -6,6 +6,7 @@ neither git, tiktoken, pytest nor a web framework.
 """
 
 from autocode_core.plugin.check_plugin import CheckPlugin
+from autocode_core.plugin.settings import CheckSettings
 from autocode_core.scheduling.clock import Clock, ManualClock, SystemClock
 from autocode_core.config.models import (
     ApiConfig,
@@ -38,6 +39,7 @@ __all__ = [
     "CheckNotFoundError",
     "CheckPlugin",
     "CheckResult",
+    "CheckSettings",
     "CheckStatus",
     "Clock",
     "ConfigError",

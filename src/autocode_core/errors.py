@@ -5,7 +5,7 @@ reports it cannot run) have their own classes, so the CLI can print their
 message without a traceback. Anything else is a bug and keeps its traceback::
 
     AutocodeError                 base of everything below
-    ├── ConfigError               invalid configuration (names file, key, reason)
+    ├── ConfigError               invalid configuration: ``problems``, each a ConfigProblem
     ├── PluginError               a plugin's expected failure; raise it from ``execute``
     │   └── PluginLoadError       a plugin failed to import, validate or describe itself
     ├── CheckNotFoundError        (also a KeyError) no check by that name
@@ -17,10 +17,13 @@ status ``error``, never an exception that escapes the scheduler.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 __all__ = [
     "AutocodeError",
     "CheckNotFoundError",
     "ConfigError",
+    "ConfigProblem",
     "DaemonAlreadyRunningError",
     "PluginError",
     "PluginLoadError",
@@ -31,15 +34,47 @@ class AutocodeError(Exception):
     """Base class of every exception autocode raises on purpose."""
 
 
+class ConfigProblem(str):
+    """One configuration problem: where it was set, which key, and why it is wrong.
+
+    Typed fields: ``source`` (a file, ``environment``, ``command line``,
+    ``update_config``...), ``key`` as the user wrote it (a dotted key, an
+    alias, ``$VARIABLE``), ``loc`` (the canonical dotted path, for programs:
+    the HTTP API's 422 locations) and ``reason``. It is also the string
+    ``"source: key: reason"``, the line the command line prints.
+    """
+
+    source: str
+    key: str
+    reason: str
+    loc: tuple[str, ...]
+
+    def __new__(
+        cls, source: str, key: str, reason: str, loc: Sequence[str] | None = None
+    ) -> ConfigProblem:
+        text = ": ".join(part for part in (source, key, reason) if part)
+        problem = super().__new__(cls, text)
+        problem.source, problem.key, problem.reason = source, key, reason
+        problem.loc = tuple(loc) if loc is not None else tuple(p for p in key.split(".") if p and not key.startswith("$"))
+        return problem
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickles (for worker processes) with its fields
+        return (ConfigProblem, (self.source, self.key, self.reason, self.loc))
+
+
 class ConfigError(AutocodeError):
     """Invalid configuration.
 
-    ``problems`` holds one line per problem, each naming the source (file or
-    environment variable), the dotted key and the reason.
+    ``problems`` holds every problem found (not just the first), each a
+    ``ConfigProblem`` naming the source, the key and the reason. A plain
+    string is taken as a problem with that reason and no source or key.
     """
 
-    def __init__(self, problems: list[str] | str) -> None:
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
+    def __init__(self, problems: Iterable[ConfigProblem | str] | ConfigProblem | str) -> None:
+        items = [problems] if isinstance(problems, str) else list(problems)
+        self.problems: list[ConfigProblem] = [
+            p if isinstance(p, ConfigProblem) else ConfigProblem("", "", p) for p in items
+        ]
         super().__init__("invalid configuration:\n  " + "\n  ".join(self.problems))
 
 

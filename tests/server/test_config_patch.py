@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from autocode_core import ConfigError
+from autocode_core.errors import ConfigProblem
 from autocode_core.server.config_patch import parse_update, problems_from_error
 from autocode_core.testing import AutocodeHarness
 
@@ -13,8 +14,12 @@ from autocode_core.testing import AutocodeHarness
 def test_config_error_lines_become_locations_and_reasons() -> None:
     error = ConfigError(
         [
-            "update_config: daemon.git_check.interval_minutes: Input should be greater than 0 (got -1)",
-            "environment: $AUTOCODE_X: not a number",
+            ConfigProblem(
+                "update_config",
+                "daemon.git_check.interval_minutes",
+                "Input should be greater than 0 (got -1)",
+            ),
+            ConfigProblem("environment", "$AUTOCODE_X", "not a number"),
             "something odd",
         ]
     )

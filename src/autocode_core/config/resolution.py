@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from autocode_core.config.models import AutocodeConfig
 from autocode_core.config.sources import ConfigLayer, deep_merge
-from autocode_core.errors import ConfigError
+from autocode_core.errors import ConfigError, ConfigProblem
 from autocode_core.models import CheckConfig
 
 __all__ = ["ResolvedConfig", "resolve_config"]
@@ -44,7 +44,13 @@ class ResolvedConfig:
     config: AutocodeConfig
     schedules: dict[str, CheckConfig]
     settings: dict[str, BaseModel | None]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ConfigProblem] = field(default_factory=list)
+
+    def outputs(self) -> dict[str, list[str]]:
+        """The files each check declares it writes (``CheckSettings.outputs``), by check name."""
+        from autocode_core.plugin.settings import declared_outputs
+
+        return declared_outputs(self.settings)
 
 
 def _normalized(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConfig]) -> list[ConfigLayer]:
@@ -79,14 +85,19 @@ def _has(data: Any, parts: Sequence[str]) -> bool:
     return True
 
 
-def _where(layers: Sequence[ConfigLayer], loc: Sequence[str]) -> str:
-    """``source: key as written`` for the highest layer that set ``loc``, else the
-    highest that set its longest prefix (a whole table)."""
+def _where(layers: Sequence[ConfigLayer], loc: Sequence[str]) -> tuple[str, str]:
+    """``(source, key as written)`` for the highest layer that set ``loc``, else
+    the highest that set its longest prefix (a whole table)."""
     for end in range(len(loc), 0, -1):
         for layer in reversed(layers):
             if _has(layer.data, loc[:end]):
-                return f"{layer.source}: {_written(layer, loc)}"
-    return f"defaults: {'.'.join(loc)}"
+                return layer.source, _written(layer, loc)
+    return "defaults", ".".join(loc)
+
+
+def _problem(layers: Sequence[ConfigLayer], loc: Sequence[str], reason: str) -> ConfigProblem:
+    source, key = _where(layers, loc)
+    return ConfigProblem(source, key, reason, loc)
 
 
 def _written(layer: ConfigLayer, loc: Sequence[str]) -> str:
@@ -99,13 +110,15 @@ def _written(layer: ConfigLayer, loc: Sequence[str]) -> str:
     return ".".join(loc)
 
 
-def _problems(exc: ValidationError, prefix: Sequence[str], layers: Sequence[ConfigLayer]) -> list[str]:
+def _problems(
+    exc: ValidationError, prefix: Sequence[str], layers: Sequence[ConfigLayer]
+) -> list[ConfigProblem]:
     problems = []
     for error in exc.errors():
         loc = [*prefix, *(str(p) for p in error["loc"])]
         got = error.get("input")
         shown = "" if isinstance(got, dict) or error["type"] == "missing" else f" (got {got!r})"
-        problems.append(f"{_where(layers, loc)}: {error['msg']}{shown}")
+        problems.append(_problem(layers, loc, f"{error['msg']}{shown}"))
     return problems
 
 
@@ -137,24 +150,24 @@ def resolve_config(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConf
     merged: dict[str, Any] = {}
     for layer in layers:
         merged = deep_merge(merged, layer.data)
-    problems: list[str] = []
-    warnings: list[str] = []
+    problems: list[ConfigProblem] = []
+    warnings: list[ConfigProblem] = []
     daemon_data = merged.get("daemon", {})
     checks_data = merged.get("checks", {})
     if not isinstance(daemon_data, dict):
         daemon_data = {}
     if not isinstance(checks_data, dict):
-        problems.append(f"{_where(layers, ['checks'])}: must be a table of check settings")
+        problems.append(_problem(layers, ['checks'], f"must be a table of check settings"))
         checks_data = {}
     schedules: dict[str, CheckConfig] = {}
     settings: dict[str, BaseModel | None] = {}
     for name, declared in checks.items():
         user = daemon_data.get(name, {})
         if not isinstance(user, dict):
-            problems.append(f"{_where(layers, ['daemon', name])}: must be a table (a CheckConfig)")
+            problems.append(_problem(layers, ['daemon', name], f"must be a table (a CheckConfig)"))
             user = {}
         for key in sorted(set(user) - SCHEDULE_FIELDS):
-            warnings.append(f"{_where(layers, ['daemon', name, key])}: unknown key, ignored")
+            warnings.append(_problem(layers, ['daemon', name, key], f"unknown key, ignored"))
         base = declared.model_dump(include=SCHEDULE_FIELDS)
         try:
             schedules[name] = CheckConfig.model_validate(
@@ -167,25 +180,25 @@ def resolve_config(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConf
         if model is None:
             settings[name] = None
             if raw:
-                warnings.append(f"{_where(layers, ['checks', name])}: check {name!r} takes no settings, ignored")
+                warnings.append(_problem(layers, ['checks', name], f"check {name!r} takes no settings, ignored"))
             continue
         try:
             settings[name] = model.model_validate(raw)
         except ValidationError as exc:
             problems += _problems(exc, ["checks", name], layers)
         for key in _unknown(model, raw, ""):
-            warnings.append(f"{_where(layers, ['checks', name, *key.split('.')])}: unknown key, ignored")
+            warnings.append(_problem(layers, ['checks', name, *key.split('.')], f"unknown key, ignored"))
     for name in sorted(set(checks_data) - set(checks)):
-        warnings.append(f"{_where(layers, ['checks', name])}: no installed check named {name!r}")
+        warnings.append(_problem(layers, ['checks', name], f"no installed check named {name!r}"))
     core = {k: v for k, v in merged.items()}
     core["daemon"] = {k: v for k, v in daemon_data.items() if k not in checks}
     core["checks"] = {}
     for key in _unknown(AutocodeConfig, core, ""):
         head = key.split(".")
         if head[0] == "daemon" and len(head) == 2:
-            warnings.append(f"{_where(layers, head)}: no installed check named {head[1]!r}, ignored")
+            warnings.append(_problem(layers, head, f"no installed check named {head[1]!r}, ignored"))
         else:
-            warnings.append(f"{_where(layers, head)}: unknown key, ignored")
+            warnings.append(_problem(layers, head, f"unknown key, ignored"))
     try:
         config = AutocodeConfig.model_validate(core)
     except ValidationError as exc:

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from autocode_core.errors import ConfigError
+from autocode_core.errors import ConfigError, ConfigProblem
 from autocode_core.models import CheckConfig
 
 __all__ = [
@@ -157,14 +157,16 @@ def read_config_file(path: Path) -> dict[str, Any]:
     try:
         document = tomllib.loads(path.read_text("utf-8"))
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise ConfigError(ConfigProblem(str(path), "", f"cannot read: {exc.strerror or exc}")) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+        raise ConfigError(ConfigProblem(str(path), "", f"invalid TOML: {exc}")) from exc
     if path.name != "pyproject.toml":
         return document
     table = document.get("tool", {}).get("autocode", {})
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: tool.autocode: must be a table, not {type(table).__name__}")
+        raise ConfigError(
+            ConfigProblem(str(path), "tool.autocode", f"must be a table, not {type(table).__name__}", ())
+        )
     return table
 
 
@@ -198,7 +200,7 @@ def load_sources(
             known = ", ".join(sorted(profiles)) if isinstance(profiles, dict) else ""
             where = _file_label(path) if path else "no configuration file"
             raise ConfigError(
-                f"{where}: profiles.{profile}: no such profile (known: {known or 'none'})"
+                ConfigProblem(where, f"profiles.{profile}", f"no such profile (known: {known or 'none'})")
             )
         layers.append(ConfigLayer(f"profile {profile!r} in {_file_label(path)}", profiles[profile]))  # type: ignore[arg-type]
     return ConfigSources(root, path, profile, layers, environ, [cli_layer(overrides)])
@@ -244,7 +246,7 @@ def cli_layer(overrides: Iterable[str]) -> ConfigLayer:
     for item in overrides:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise ConfigError(f"command line: --set {item!r}: expected KEY=VALUE")
+            raise ConfigError(ConfigProblem("command line", f"--set {item!r}", "expected KEY=VALUE", ()))
         layer.set(key.strip(), parse_value(value), f"--set {key.strip()}")
     return layer
 

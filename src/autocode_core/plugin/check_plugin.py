@@ -2,12 +2,16 @@
 
 Subclass it, set the class attributes and override ``execute``::
 
-    class TodoCheck(CheckPlugin):
+    class TodoSettings(CheckSettings):
+        pattern: str = "TODO"
+
+    class TodoCheck(CheckPlugin[TodoSettings]):
         name = "todo_check"
         interval_minutes = 10
         settings_model = TodoSettings
 
-        def execute(self, context: CheckContext) -> CheckResult:
+        def execute(self, context: CheckContext[TodoSettings]) -> CheckResult:
+            context.settings.pattern  # typed as TodoSettings
             ...
 
 Register the class (not an instance) under the ``autocode`` entry-point group;
@@ -20,11 +24,12 @@ working the same way.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 from pydantic import BaseModel
 
 from autocode_core.models import CheckConfig, CheckResult
+from autocode_core.run.context import SettingsT
 
 if TYPE_CHECKING:
     from autocode_core.run.context import CheckContext
@@ -32,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["CheckPlugin"]
 
 
-class CheckPlugin:
+class CheckPlugin(Generic[SettingsT]):
     """Base class of a check plugin, with documented defaults.
 
     Class attributes (all optional except ``name`` for a check):
@@ -40,7 +45,9 @@ class CheckPlugin:
     * ``name``: the check's unique name; ``None`` makes a pure listener.
     * ``description``, ``enabled``, ``interval_minutes``, ``timeout_seconds``,
       ``run_at_start``: the check's defaults, overridable by configuration.
-    * ``settings_model``: pydantic model of the check's settings (``checks.<name>``).
+    * ``settings_model``: pydantic model of the check's settings (``checks.<name>``),
+      preferably a ``CheckSettings`` subclass; the class's type parameter
+      (``CheckPlugin[MySettings]``) types ``context.settings`` to match.
     * ``config_aliases``, ``env_vars``: see ``CheckConfig``.
     """
 
@@ -76,7 +83,7 @@ class CheckPlugin:
             env_vars=dict(self.env_vars),
         )
 
-    def execute(self, context: CheckContext) -> CheckResult:
+    def execute(self, context: CheckContext[SettingsT]) -> CheckResult:
         """Run the check; see the ``execute`` hookspec. Subclasses must override it."""
         raise NotImplementedError(f"{type(self).__name__} does not implement execute()")
 

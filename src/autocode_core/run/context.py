@@ -1,4 +1,4 @@
-"""What a check's ``execute`` receives."""
+"""What a check's ``execute`` receives: ``CheckContext``."""
 
 from __future__ import annotations
 
@@ -6,27 +6,31 @@ import os
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from autocode_core.config.models import AutocodeConfig
 from autocode_core.run.processes import CheckProcesses
 
-__all__ = ["CheckContext", "Trigger"]
+__all__ = ["CheckContext", "SettingsT", "Trigger"]
 
 Trigger = Literal["schedule", "manual", "cli", "api"]
 
+#: the type of a check's settings (its ``settings_model``), for ``CheckContext[MySettings]``
+SettingsT = TypeVar("SettingsT")
 
-class CheckContext(BaseModel):
-    """Everything one run of one check may use.
+
+class CheckContext(BaseModel, Generic[SettingsT]):
+    """Everything one run of one check may use; read-only.
 
     ``settings`` is an instance of the plugin's ``settings_model`` (``None`` if
-    it declared none), already validated from every configuration source.
-    ``config`` is the whole effective configuration, read-only by convention.
-    ``logger`` is a structlog logger bound to ``check`` and ``plugin``.
-    Subprocesses should go through ``run_process`` (or ``run_process_async``)
-    so the core can kill them on timeout and hold them to the memory limit.
+    it declared none), already validated from every configuration source;
+    ``CheckPlugin[MySettings]`` types it as ``MySettings``. ``config`` is the
+    whole effective configuration. ``logger`` is a structlog logger bound to
+    ``check`` and ``plugin``. Subprocesses should go through ``run_process``
+    (or ``run_process_async``) so the core can kill them on timeout.
+    ``state_folder()`` is the check's own folder for caches and state.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
@@ -34,12 +38,32 @@ class CheckContext(BaseModel):
     check_name: str
     plugin_name: str
     project_root: Path
-    settings: Any = None
+    settings: SettingsT = None  # type: ignore[assignment]
     config: AutocodeConfig = Field(default_factory=AutocodeConfig)
     logger: Any
     timeout_seconds: float
     trigger: Trigger = "manual"
     processes: CheckProcesses = Field(default_factory=CheckProcesses, exclude=True, repr=False)
+
+    @property
+    def state_dir(self) -> Path:
+        """The project's state folder (``daemon.state_dir``, default ``.autocode``); may not exist yet."""
+        return self.project_root / self.config.daemon.state_dir
+
+    def state_folder(self) -> Path:
+        """This check's own folder, ``<state_dir>/checks/<check name>/``, created on first use.
+
+        Like pytest's ``cache.mkdir``: the place for caches a check keeps between
+        runs. The state folder ignores itself for git, so nothing here shows up
+        as a change, and other checks and file watching ignore it.
+
+        :raises OSError: the folder cannot be created.
+        """
+        from autocode_core.store.state_dir import ensure_state_dir
+
+        folder = ensure_state_dir(self.project_root, self.config.daemon.state_dir) / "checks" / self.check_name
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     def run_process(
         self, args: Sequence[str | os.PathLike[str]], **kwargs: Any

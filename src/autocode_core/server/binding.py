@@ -6,7 +6,7 @@ import ipaddress
 import socket
 from typing import TYPE_CHECKING
 
-from autocode_core.errors import ConfigError
+from autocode_core.errors import ConfigError, ConfigProblem
 
 if TYPE_CHECKING:
     from autocode_core.daemon.daemon import AutocodeDaemon
@@ -34,8 +34,12 @@ def check_bind(daemon: AutocodeDaemon) -> None:
     token = api.token.get_secret_value() if api.token is not None else ""
     if not is_loopback(api.host) and not token:
         raise ConfigError(
-            f"api.host: {api.host!r} is reachable from other machines, so the HTTP API needs a "
-            "token: set AUTOCODE_API_TOKEN (or api.token), or bind to 127.0.0.1"
+            ConfigProblem(
+                "",
+                "api.host",
+                f"{api.host!r} is reachable from other machines, so the HTTP API needs a "
+                "token: set AUTOCODE_API_TOKEN (or api.token), or bind to 127.0.0.1",
+            )
         )
 
 
@@ -52,7 +56,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
         # a delayed ACK (40 ms per request)
         sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     except OSError as exc:
-        raise ConfigError(f"api.host: cannot listen on {host}: {exc.strerror or exc}") from exc
+        raise ConfigError(
+            ConfigProblem("", "api.host", f"cannot listen on {host}: {exc.strerror or exc}")
+        ) from exc
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((name, port))
@@ -61,5 +67,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
     except (OSError, OverflowError) as exc:
         sock.close()
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise ConfigError(f"api.port: cannot listen on {host}:{port}: {reason}") from exc
+        raise ConfigError(
+            ConfigProblem("", "api.port", f"cannot listen on {host}:{port}: {reason}")
+        ) from exc
     return sock

@@ -22,9 +22,9 @@ from autocode_core.models import CheckConfig
 if TYPE_CHECKING:
     from autocode_core.daemon.daemon import AutocodeDaemon
 
-__all__ = ["ConfigProblem", "parse_update", "problems_from_error"]
+__all__ = ["ApiProblem", "parse_update", "problems_from_error"]
 
-ConfigProblem = dict[str, Any]
+ApiProblem = dict[str, Any]
 START_ONLY = {
     "api": "applies when the server starts",
     "disable_plugins": "applies when the daemon starts",
@@ -41,7 +41,7 @@ SCHEDULE_KEYS = set(CheckConfig.model_fields) - {
 }
 
 
-def _problem(loc: list[str], msg: str, kind: str = "config_error") -> ConfigProblem:
+def _problem(loc: list[str], msg: str, kind: str = "config_error") -> ApiProblem:
     return {"loc": ["body", *loc], "msg": msg, "type": kind}
 
 
@@ -49,7 +49,7 @@ def _fields(model: type[BaseModel]) -> set[str]:
     return set(model.model_fields)
 
 
-def _unknown_in(model: type[BaseModel] | None, data: Any, loc: list[str]) -> list[ConfigProblem]:
+def _unknown_in(model: type[BaseModel] | None, data: Any, loc: list[str]) -> list[ApiProblem]:
     if model is None or not isinstance(data, dict):
         return []
     return [
@@ -72,7 +72,7 @@ def _finite_float(text: str) -> float:
 
 def parse_update(
     raw: bytes, daemon: AutocodeDaemon
-) -> tuple[dict[str, Any] | None, list[ConfigProblem]]:
+) -> tuple[dict[str, Any] | None, list[ApiProblem]]:
     """``(update, [])`` for a usable body, else ``(None, problems)``."""
     try:
         data = json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
@@ -82,7 +82,7 @@ def parse_update(
         return None, [
             _problem([], "the body must be a non-empty JSON object (a partial configuration)")
         ]
-    problems: list[ConfigProblem] = []
+    problems: list[ApiProblem] = []
     aliases = {
         alias.split(".")[1]
         for entry in daemon.plugins.checks.values()
@@ -111,7 +111,7 @@ def parse_update(
     return (None, problems) if problems else (data, [])
 
 
-def _daemon_problems(value: Any, daemon: AutocodeDaemon, aliases: set[str]) -> list[ConfigProblem]:
+def _daemon_problems(value: Any, daemon: AutocodeDaemon, aliases: set[str]) -> list[ApiProblem]:
     if not isinstance(value, dict):
         return [_problem(["daemon"], "must be an object")]
     problems = []
@@ -140,7 +140,7 @@ def _daemon_problems(value: Any, daemon: AutocodeDaemon, aliases: set[str]) -> l
     return problems
 
 
-def _checks_problems(value: Any, daemon: AutocodeDaemon) -> list[ConfigProblem]:
+def _checks_problems(value: Any, daemon: AutocodeDaemon) -> list[ApiProblem]:
     if not isinstance(value, dict):
         return [_problem(["checks"], "must be an object of check settings")]
     problems = []
@@ -159,14 +159,6 @@ def _checks_problems(value: Any, daemon: AutocodeDaemon) -> list[ConfigProblem]:
     return problems
 
 
-def problems_from_error(error: ConfigError) -> list[ConfigProblem]:
-    """``ConfigError.problems`` lines (``source: key: reason``) as 422 entries."""
-    out = []
-    for line in error.problems:
-        source, _, rest = line.partition(": ")
-        key, sep, reason = rest.partition(": ")
-        if not sep:
-            key, reason = "", rest or line
-        loc = [p for p in key.split(".") if p] if key and not key.startswith("$") else []
-        out.append({**_problem(loc, reason), "source": source})
-    return out
+def problems_from_error(error: ConfigError) -> list[ApiProblem]:
+    """``ConfigError.problems`` as 422 entries: canonical location, reason, source."""
+    return [{**_problem(list(p.loc), p.reason), "source": p.source} for p in error.problems]
