@@ -23,7 +23,7 @@ from pathlib import Path
 import anyio
 
 from autocode_core import AutocodeDaemon, CheckPlugin, CheckResult
-from autocode_core.daemon.health import memory_mb
+from autocode_core.daemon.memory import memory_mb
 from autocode_core.store.history import HistoryStore
 from autocode_core.cli.logs import configure_logging
 from autocode_core.store.metrics import percentile

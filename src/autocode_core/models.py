@@ -7,11 +7,12 @@ JSON the same way for the CLI, the HTTP API and the history store.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["CheckConfig", "CheckResult", "CheckStatus", "DaemonStatus", "utc_now"]
+__all__ = ["CheckConfig", "CheckResult", "CheckStatus", "CompletedRun", "DaemonStatus", "utc_now"]
 
 CheckStatus = Literal["success", "warning", "error"]
 
@@ -54,9 +55,12 @@ class CheckConfig(BaseModel):
 
     * returned by a plugin's ``get_config`` hook, where ``name`` is required and
       the values are the plugin's defaults;
-    * in user configuration (``daemon.<check name>``, as in the design document:
+    * in user configuration (``daemon.<check name>``, for example
       ``DaemonConfig(git_check=CheckConfig(interval_minutes=2))``), where only
       the fields the user sets override the plugin's defaults.
+
+    ``execution`` names the executor that runs the check (``daemon.execution``
+    when unset).
 
     ``settings_model`` is the pydantic model of the check's own settings, read
     from ``checks.<name>`` in the configuration. ``config_aliases`` maps other
@@ -73,6 +77,7 @@ class CheckConfig(BaseModel):
     interval_minutes: float = Field(default=5.0, gt=0, allow_inf_nan=False)
     timeout_seconds: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     run_at_start: bool | None = None
+    execution: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$")
     description: str = ""
     settings_model: type[BaseModel] | None = Field(default=None, exclude=True)
     config_aliases: dict[str, str] = Field(default_factory=dict, exclude=True)
@@ -92,3 +97,31 @@ class DaemonStatus(BaseModel):
     memory_mb: float | None
     memory_limit_mb: float | None
     checks: dict[str, CheckResult]
+
+
+class CompletedRun(BaseModel):
+    """One finished run as ``on_check_completed`` listeners receive it (``run``).
+
+    ``previous_errors`` is the check's streak of consecutive ``error`` results
+    before this run and ``consecutive_errors`` the streak including it (kept
+    across restarts through the history). ``config`` is the effective
+    configuration (``Any`` here: an ``AutocodeConfig``); ``run_id`` identifies
+    the run in events and the HTTP API.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    result: CheckResult
+    run_id: str | None = None
+    plugin: str | None = None
+    plugin_version: str | None = None
+    trigger: str = "manual"
+    previous_errors: int = 0
+    consecutive_errors: int = 0
+    project_root: Path
+    config: Any = None
+
+    @property
+    def check_name(self) -> str:
+        """The check that ran."""
+        return self.result.check_name

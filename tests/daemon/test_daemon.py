@@ -182,7 +182,7 @@ async def test_listeners_are_isolated_and_never_delay_checks(tmp_path) -> None:
         with anyio.fail_after(5):
             while len(events.seen) < 3:
                 await anyio.sleep(0.01)
-    assert daemon._plugins is not None and len(events.seen) == 3
+    assert daemon.plugins is not None and len(events.seen) == 3
 
 
 async def test_unknown_check_and_failed_plugin(tmp_path) -> None:
@@ -196,7 +196,7 @@ async def test_unknown_check_and_failed_plugin(tmp_path) -> None:
             pass
 
     daemon = make(tmp_path, Counter, ("broken_check", Broken()))
-    with pytest.raises(CheckNotFoundError, match="known: count_check"):
+    with pytest.raises(CheckNotFoundError, match="known: broken_check, count_check"):  # failed loads are known
         await daemon.run_check("nope")
     result = await daemon.run_check("broken_check")
     assert result.status == "error" and result.details["failure"] == "load_error"

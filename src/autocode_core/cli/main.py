@@ -1,4 +1,4 @@
-"""The ``autocode`` command: a thin layer over ``AutocodeDaemon``.
+"""The ``autocode`` command: a thin layer over ``Project`` and ``AutocodeDaemon``.
 
 Exit codes: 0 every check succeeded; 1 a check reported a warning or an
 error; 2 usage or configuration error; 3 a check could not run (crashed,
@@ -9,39 +9,25 @@ another daemon already runs for the project.
 from __future__ import annotations
 
 import argparse
-import json
-import signal
-import sys
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 
-import anyio
-import structlog
+from autocode_core.cli import inspecting, running
+from autocode_core.cli.common import EXIT_USAGE, err
+from autocode_core.cli.logs import configure_logging
+from autocode_core.errors import ConfigError, PluginLoadError
 
-from autocode_core.daemon.daemon import AutocodeDaemon
-from autocode_core.errors import (
-    CheckNotFoundError,
-    ConfigError,
-    DaemonAlreadyRunningError,
-    PluginLoadError,
-)
-from autocode_core.cli.logs import configure_logging, use_color
-from autocode_core.models import CheckResult
-from autocode_core.cli.report import (
-    config_data,
-    exit_code,
-    format_config,
-    format_plugins,
-    format_result,
-    results_json,
-)
-from autocode_core.store.state_dir import DaemonLock
+__all__ = ["build_parser", "main"]
 
-__all__ = ["main"]
-
-EXIT_USAGE = 2
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": running.check,
+    "daemon": running.daemon,
+    "plugins": inspecting.plugins,
+    "config": inspecting.config_show,
+    "status": inspecting.status,
+    "history": inspecting.history,
+}
 
 
 def _common() -> argparse.ArgumentParser:
@@ -93,16 +79,6 @@ def _version() -> str:
         return "unknown"
 
 
-def _daemon(args: argparse.Namespace, extra: Sequence[str] = ()) -> AutocodeDaemon:
-    return AutocodeDaemon(
-        args.project, profile=args.profile, overrides=[*args.overrides, *extra]
-    )
-
-
-def _err(message: str) -> None:
-    print(f"autocode: {message}", file=sys.stderr)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``autocode`` command; returns the exit code."""
     parser = build_parser()
@@ -110,188 +86,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     default_level = "info" if args.command == "daemon" else "warning"
     configure_logging(args.log_format, args.log_level or default_level)
     try:
-        if args.command == "check":
-            return _check(args)
-        if args.command == "plugins":
-            return _plugins(args)
-        if args.command == "config":
-            return _config_show(args)
-        if args.command == "status":
-            return _status(args)
-        if args.command == "history":
-            return _history(args)
-        return _run_daemon(args)
+        return COMMANDS[args.command](args)
     except ConfigError as exc:
-        _err(str(exc))
+        err(str(exc))
         return EXIT_USAGE
     except PluginLoadError as exc:
-        _err(str(exc))
+        err(str(exc))
         return 3
     except KeyboardInterrupt:
         return 130
 
-
-def _check(args: argparse.Namespace) -> int:
-    daemon = _daemon(args)
-    names = list(args.names) or [*daemon.enabled_checks(), *(i.check or i.name for i in daemon.failed_plugins)]
-    known = set(daemon.check_names) | {i.check or i.name for i in daemon.failed_plugins}
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        _err(str(CheckNotFoundError(unknown[0], list(known))))
-        return EXIT_USAGE
-    if not names:
-        if args.format == "json":
-            print(results_json([], str(daemon.project_root), 0))
-        else:
-            print("no checks are installed or enabled (install a plugin, e.g. `pip install autocode-git`)")
-        return 0
-    results = anyio.run(_run_all, daemon, names)
-    code = exit_code(results)
-    if args.format == "json":
-        print(results_json(results, str(daemon.project_root), code))
-    else:
-        color = use_color(sys.stdout)
-        for result in results:
-            print(format_result(result, color))
-    return code
-
-
-async def _run_all(daemon: AutocodeDaemon, names: list[str]) -> list[CheckResult]:
-    results: dict[str, CheckResult] = {}
-    show_progress = sys.stderr.isatty()
-
-    async def one(name: str) -> None:
-        results[name] = await daemon.run_check(name, trigger="cli")
-
-    async with anyio.create_task_group() as tg:
-        for name in dict.fromkeys(names):
-            tg.start_soon(one, name)
-        if show_progress:
-            tg.start_soon(_progress, results, list(dict.fromkeys(names)), tg.cancel_scope)
-    return [results[n] for n in dict.fromkeys(names)]
-
-
-async def _progress(results: dict[str, CheckResult], names: list[str], scope: anyio.CancelScope) -> None:
-    """A one-line status on the terminal while checks run (only on a TTY)."""
-    started = time.monotonic()
-    try:
-        while True:
-            await anyio.sleep(0.25)
-            if len(results) == len(names):
-                break
-            pending = [n for n in names if n not in results]
-            line = f"⏳ {len(results)}/{len(names)} done, running {', '.join(pending)} ({time.monotonic() - started:.0f}s)"
-            sys.stderr.write("\r\033[K" + line[:200])
-            sys.stderr.flush()
-    finally:
-        sys.stderr.write("\r\033[K")
-        sys.stderr.flush()
-
-
-def _plugins(args: argparse.Namespace) -> int:
-    daemon = _daemon(args)
-    infos = daemon.plugins.plugins
-    if args.json:
-        print(json.dumps({"schema_version": 1, "plugins": [p.to_dict() for p in infos]}, indent=2))
-    else:
-        print(format_plugins(infos))
-    return 0
-
-
-def _status(args: argparse.Namespace) -> int:
-    daemon = _daemon(args)
-    lock = DaemonLock(daemon.project_root / daemon.config.daemon.state_dir)
-    running = lock.is_held()
-    holder = lock.holder() if running else None
-    health = daemon.get_health_metrics()
-    if args.json:
-        doc = {
-            "schema_version": 1,
-            "project_root": str(daemon.project_root),
-            "daemon_running": running,
-            "daemon_pid": (holder or {}).get("pid"),
-            "checks": health["checks"],
-            "history": health["history"],
-            "plugins": health["plugins"],
-        }
-        print(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
-        return 0
-    state = f"running (pid {(holder or {}).get('pid', '?')})" if running else "not running"
-    print(f"autocode daemon: {state} — project {daemon.project_root}")
-    if not daemon.results:
-        print("no results yet (run `autocode check` or start `autocode daemon`)")
-    color = use_color(sys.stdout)
-    for name, result in sorted(daemon.results.items()):
-        figures = health["checks"].get(name, {})
-        runs = figures.get("execution_count", 0)
-        when = result.timestamp.astimezone().strftime("%Y-%m-%d %H:%M:%S") if result.timestamp else "never"
-        print(f"{format_result(result, color)}  [last {when}, {runs} runs]")
-    return 0
-
-
-def _history(args: argparse.Namespace) -> int:
-    daemon = _daemon(args)
-    if args.name and args.name not in set(daemon.check_names) | set(daemon.results):
-        _err(str(CheckNotFoundError(args.name, daemon.check_names)))
-        return EXIT_USAGE
-    runs = daemon.get_history(args.name, max(1, args.limit))
-    if args.json:
-        print(json.dumps({"schema_version": 1, "runs": [r.model_dump(mode="json") for r in runs]},
-                         indent=2, ensure_ascii=False))
-        return 0
-    if not runs:
-        print("no runs recorded yet")
-    color = use_color(sys.stdout)
-    for run in runs:
-        when = run.timestamp.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{when}  {run.trigger:<8} {format_result(run.to_result(), color)}")
-    return 0
-
-
-def _config_show(args: argparse.Namespace) -> int:
-    daemon = _daemon(args)
-    if args.json:
-        print(json.dumps(config_data(daemon.config), indent=2, ensure_ascii=False))
-    else:
-        print(format_config(daemon.config))
-    return 0
-
-
-def _run_daemon(args: argparse.Namespace) -> int:
-    extra = [f"api.host={args.host}"] if args.host else []
-    extra += [f"api.port={args.port}"] if args.port is not None else []
-    daemon = _daemon(args, extra)
-    log = structlog.get_logger("autocode.cli")
-    for info in daemon.failed_plugins:
-        log.error("plugin_failed_to_load", plugin=info.name, error=info.error)
-    try:
-        from autocode_core.server import service as http_service
-    except ImportError as exc:
-        log.warning(
-            "http_server_unavailable",
-            reason=str(exc),
-            hint="pip install 'autocode-core[server]' for the HTTP API and the dashboard",
-        )
-    else:
-        daemon.services.append(http_service)
-
-    async def serve() -> None:
-        async with anyio.create_task_group() as tg:
-            await tg.start(daemon.run)
-            with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
-                async for signum in signals:
-                    log.info("signal_received", signal=signal.Signals(signum).name)
-                    daemon.stop()
-                    break
-
-    code = 0
-    try:
-        anyio.run(serve)
-    except* DaemonAlreadyRunningError as group:
-        _err(str(group.exceptions[0]))
-        code = 1
-    except* ConfigError as group:  # e.g. the HTTP service refusing a public bind without a token
-        _err(str(group.exceptions[0]))
-        code = EXIT_USAGE
-    return code
 

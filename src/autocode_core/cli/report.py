@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, SecretStr
 
 from autocode_core.models import CheckResult
+from autocode_core.run.outcome import could_not_run
 from autocode_core.plugin.loader import PluginInfo
 
 __all__ = [
@@ -24,12 +25,6 @@ __all__ = [
 JSON_SCHEMA_VERSION = 1
 ICONS = {"success": "✅", "warning": "⚠️", "error": "❌"}
 COLORS = {"success": "32", "warning": "33", "error": "31"}
-CANNOT_RUN = {"load_error", "plugin_error", "exception", "timeout", "invalid_result", "cancelled"}
-
-
-def could_not_run(result: CheckResult) -> bool:
-    """True for an error the core made because the check could not run."""
-    return result.status == "error" and result.details.get("failure") in CANNOT_RUN
 
 
 def exit_code(results: Sequence[CheckResult]) -> int:

@@ -54,6 +54,7 @@ class DaemonConfig(BaseModel):
     jitter_seconds: float = Field(default=0.0, ge=0, allow_inf_nan=False)
     listener_timeout_seconds: float = Field(default=30.0, gt=0, allow_inf_nan=False)
     state_dir: str = ".autocode"
+    execution: str = Field(default="inline", pattern=r"^[a-z][a-z0-9_-]*$")
 
 
 class ApiConfig(BaseModel):

@@ -28,7 +28,9 @@ from autocode_core.models import CheckConfig
 
 __all__ = ["ResolvedConfig", "resolve_config"]
 
-SCHEDULE_FIELDS = {"enabled", "interval_minutes", "timeout_seconds", "run_at_start", "description"}
+SCHEDULE_FIELDS = {
+    "enabled", "interval_minutes", "timeout_seconds", "run_at_start", "execution", "description"
+}
 
 
 @dataclass

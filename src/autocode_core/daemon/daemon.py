@@ -1,98 +1,79 @@
-"""``AutocodeDaemon``: the orchestrator every trigger goes through.
+"""``AutocodeDaemon``: the runtime every check run goes through.
 
-One path for every check run, whoever asks (schedule, CLI, HTTP, an embedding
-app): trigger → daemon → runner (concurrency, timeout, no overlap) → one
-plugin's ``execute`` → ``CheckResult`` → stored → ``on_check_completed``
-listeners.
+One path for every run, whoever asks (schedule, CLI, HTTP, an embedding app):
+trigger → ``run_check`` → runner (concurrency, no overlap) → executor → one
+plugin's ``execute`` → ``CheckResult`` → ``ResultStore`` (latest, statistics,
+history) → events → ``on_check_completed`` listeners.
 
-Ways to run it:
+The daemon composes parts that do the work: a ``Project`` (configuration,
+plugins, known checks), a ``Scheduler``, a ``ResultStore``, an ``EventBus``
+and, while it runs, a ``Runtime`` (executors, runner, listeners). Its
+lifecycle is one ``DaemonState`` and an ``AsyncExitStack`` of services.
 
-* ``await daemon.run()`` until ``daemon.stop()``; ``await tg.start(daemon.run)``;
-* ``async with AutocodeDaemon(...) as daemon: ...`` (runs for the block);
-* ``await daemon.start()`` / ``daemon.stop()``: in a background thread with
-  its own event loop (the design document's lifecycle);
-* no daemon loop at all: ``await daemon.run_check(name)`` or, from plain
-  synchronous code, ``daemon.run_check_manually(name)``.
-
-Works under asyncio and trio.
+Ways to run it: ``await daemon.run()`` (or ``await tg.start(daemon.run)``)
+until ``stop()``; ``async with daemon: ...``; ``await daemon.start()`` in a
+background thread (``DaemonThread``); or no loop at all: ``await
+daemon.run_check(name)`` / ``daemon.run_check_manually(name)``. Works under
+asyncio and trio.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
-import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import anyio
+import anyio.lowlevel
 import structlog
 from anyio.abc import TaskStatus
 
-from autocode_core.scheduling.clock import Clock
 from autocode_core.config.models import AutocodeConfig
 from autocode_core.config.resolution import ResolvedConfig
-from autocode_core.config.state import ConfigState
-from autocode_core.run.context import Trigger
-from autocode_core.errors import AutocodeError, CheckNotFoundError
+from autocode_core.daemon.blocking import DaemonThread
 from autocode_core.daemon.events import DaemonEvent, EventBus
-from autocode_core.daemon.health import build_health, memory_mb
-from autocode_core.store.history import HistoryStore, RunRecord
 from autocode_core.daemon.listeners import ListenerDispatcher
-from autocode_core.store.metrics import RunStats
-from autocode_core.models import CheckConfig, CheckResult, DaemonStatus
-from autocode_core.plugin.loader import LoadedPlugins, PluginInfo, load_plugins
-from autocode_core.run.runner import CheckRunner, RunRequest, error_result
+from autocode_core.daemon.memory import watch_memory
+from autocode_core.daemon.observation import take_snapshot
+from autocode_core.daemon.runtime import DEFAULT_EXECUTORS, ExecutorFactory, Runtime, open_runtime
+from autocode_core.daemon.snapshot import DaemonSnapshot, DaemonState, now_utc
+from autocode_core.daemon.views import DaemonViews
+from autocode_core.errors import CheckNotFoundError
+from autocode_core.models import CheckResult
+from autocode_core.plugin.loader import CheckEntry
+from autocode_core.project import Project
+from autocode_core.run.context import Trigger
+from autocode_core.run.runner import CheckRunner, RunHandle, RunRequest
+from autocode_core.scheduling.clock import Clock
 from autocode_core.scheduling.scheduler import Scheduler
+from autocode_core.store.results import ResultStore
 from autocode_core.store.state_dir import DaemonLock, ensure_state_dir
 
-__all__ = ["AutocodeDaemon"]
+__all__ = ["AutocodeDaemon", "Service"]
 
 log = structlog.get_logger("autocode.daemon")
-MEMORY_POLL_SECONDS = 30.0
 
-
+#: a long-running part started in the daemon's task group (the HTTP server):
+#: ``async def service(daemon, *, task_status)``, ready once it calls
+#: ``task_status.started()``, stopped by cancellation
 Service = Callable[..., Awaitable[None]]
 
 
-async def _run_service(
-    service: Service, daemon: AutocodeDaemon, scope: anyio.CancelScope, *, task_status: TaskStatus[None]
-) -> None:
-    with scope:
-        await service(daemon, task_status=task_status)
-
-
-class _ThreadStarted:
-    """A ``TaskStatus`` that signals a ``threading.Event`` (for ``start()``)."""
-
-    def __init__(self, event: threading.Event) -> None:
-        self.event = event
-
-    def started(self, value: object = None) -> None:
-        self.event.set()
-
-
-class AutocodeDaemon:
+class AutocodeDaemon(DaemonViews):
     """Runs the installed checks on a schedule and on demand, and keeps their results.
 
-    :param project_root: the project; default: found from the working directory
-        (the folder holding ``autocode.toml`` or ``pyproject.toml``).
-    :param config: a configuration built in Python (an ``AutocodeConfig`` or a
-        plain mapping of the same shape); when given, files and environment
-        variables are not read.
-    :param plugins: extra plugins to register (modules, objects, ``CheckPlugin``
-        subclasses, or ``(name, plugin)`` pairs).
-    :param load_entry_points: load the ``autocode`` entry-point group.
-    :param profile: the profile to apply (default ``AUTOCODE_PROFILE``).
-    :param overrides: ``KEY=VALUE`` settings from the command line.
+    Takes ``Project``'s arguments (``project_root``, ``config``, ``plugins``,
+    ``load_entry_points``, ``profile``, ``overrides``, ``environ``,
+    ``strict_plugins``), or a ready ``project``, and:
+
     :param clock: the scheduler's clock (tests pass a ``ManualClock``).
-    :param services: extra long-running parts (the HTTP server) started in the
-        daemon's task group by ``run``: ``async def service(daemon, *, task_status)``
-        calls ``task_status.started()`` once ready and returns when cancelled.
+    :param services: extra long-running parts started by ``run`` (see ``Service``).
+    :param executors: executor factories by ``execution`` name, added to the
+        defaults (``inline``).
     :raises ConfigError: the configuration is invalid (file, key and reason).
     :raises PluginLoadError: a plugin failed to load in strict mode.
     """
@@ -110,111 +91,109 @@ class AutocodeDaemon:
         clock: Clock | None = None,
         strict_plugins: bool | None = None,
         services: Sequence[Service] = (),
+        executors: Mapping[str, ExecutorFactory] | None = None,
+        project: Project | None = None,
     ) -> None:
-        environ = os.environ if environ is None else environ
-        self._config = ConfigState.gather(
-            project_root, config, profile=profile, overrides=overrides, environ=environ
+        self.project = project or Project(
+            project_root, config, plugins=plugins, load_entry_points=load_entry_points,
+            profile=profile, overrides=overrides, environ=environ, strict_plugins=strict_plugins,
         )
-        self.project_root: Path = self._config.project_root
-        disabled = self._config.raw().get("disable_plugins") or []
-        self._plugins: LoadedPlugins = load_plugins(
-            entry_points=load_entry_points,
-            plugins=plugins,
-            disabled=disabled if isinstance(disabled, list) else [],
-            strict=strict_plugins,
-            daemon=self,
-            environ=environ,
-        )
-        self._resolved: ResolvedConfig = self._config.resolve(self._declared())
-        for warning in self._resolved.warnings:
-            log.warning("config_warning", problem=warning)
-        daemon_cfg = self._resolved.config.daemon
+        self.project_root: Path = self.project.root
+        daemon_cfg = self.config.daemon
         self.scheduler = Scheduler(
             clock=clock, jitter_seconds=daemon_cfg.jitter_seconds, run_at_start=daemon_cfg.run_at_start
         )
-        for name, schedule in self._resolved.schedules.items():
+        for name, schedule in self.project.resolved.schedules.items():
             self.scheduler.add_task(
-                name,
-                partial(self._scheduled_run, name),
-                schedule.interval_minutes * 60,
-                enabled=schedule.enabled,
-                run_at_start=schedule.run_at_start,
+                name, partial(self.run_check, name, "schedule"), schedule.interval_minutes * 60,
+                enabled=schedule.enabled, run_at_start=schedule.run_at_start,
             )
-        self.results: dict[str, CheckResult] = {}
-        self.stats = RunStats()
-        self.total_checks_run = 0
-        self.start_time: float | None = None
-        self._history: HistoryStore | None = None
-        self._history_failed = False
-        if self.config.history.enabled and self._history_path().exists():
-            store = self.history  # the last result of every check, before any runs again
-            for name, record in store.latest().items() if store is not None else ():
-                self.results[name] = record.to_result()
-        for info in self._plugins.failed:
-            name = info.check or info.name
-            self.results[name] = error_result(
-                name, f"plugin {info.label} failed to load: {info.error}", "load_error", plugin=info.name
-            )
-        self._running = False
-        self._token: anyio.lowlevel.EventLoopToken | None = None
-        self._loop_thread: int | None = None
-        self._stop_event: anyio.Event | None = None
-        self._thread: threading.Thread | None = None
-        self._runner: tuple[object, CheckRunner] | None = None
-        self._listeners: ListenerDispatcher | None = None
-        self._lock: DaemonLock | None = None
-        self._cm_group: Any = None
-        self.services: list[Service] = list(services)
+        self.store = ResultStore.for_project(self.project)
         self.events = EventBus()
+        self.services: list[Service] = list(services)
+        self.executors: dict[str, ExecutorFactory] = {**DEFAULT_EXECUTORS, **(executors or {})}
+        self._state = DaemonState.STOPPED
+        self._started_at: float | None = None
+        self._runtime: Runtime | None = None
+        self._token: anyio.lowlevel.EventLoopToken | None = None
+        self._stop_event: anyio.Event | None = None
+        self._thread: DaemonThread | None = None
+        self._cm_stack: AsyncExitStack | None = None
+        self._lock: DaemonLock | None = None
+        self._runner: tuple[object, CheckRunner] | None = None
 
-    # -- what is installed --------------------------------------------------
+    # -- observing -------------------------------------------------------------
     @property
-    def config(self) -> AutocodeConfig:
-        """The effective configuration (plugin defaults, files, environment, flags, updates)."""
-        return self._resolved.config
+    def state(self) -> DaemonState:
+        """Where the daemon is in its life."""
+        return self._state
+
+    def is_running(self) -> bool:
+        """True while the daemon runs (from started until ``stop`` is called)."""
+        return self._state is DaemonState.RUNNING
 
     @property
-    def plugins(self) -> LoadedPlugins:
-        """Every plugin, loaded or failed, and the checks they provide."""
-        return self._plugins
+    def start_time(self) -> float | None:
+        """Unix time the daemon started, ``None`` when it is not running."""
+        return self._started_at if self.is_running() else None
 
-    @property
-    def check_names(self) -> list[str]:
-        """Names of the checks that loaded, sorted."""
-        return sorted(self._plugins.checks)
+    def snapshot(self, *, history: bool = True) -> DaemonSnapshot:
+        """The whole daemon now, typed and immutable (what every view reads).
 
-    @property
-    def failed_plugins(self) -> list[PluginInfo]:
-        """Plugins that failed to load."""
-        return self._plugins.failed
+        :param history: include figures from the run history (cached); without
+            it, only this process's runs (cheapest, for polling).
+        """
+        started = self.start_time
+        return take_snapshot(
+            self.project, self.scheduler, self.store, self._runtime,
+            runner=self._runner[1] if self._runner is not None else None, state=self._state,
+            started_at=None if started is None else now_utc().fromtimestamp(started, now_utc().tzinfo),
+            with_history=history,
+        )
 
-    def enabled_checks(self) -> list[str]:
-        """Loaded checks that the configuration enables, sorted."""
-        return [n for n in self.check_names if self._resolved.schedules[n].enabled]
+    def run_in_progress(self, name: str) -> RunHandle | None:
+        """The run of ``name`` in progress (or queued), whoever started it, if any."""
+        return self._runner[1].in_flight(name) if self._runner is not None else None
 
-    def settings_for(self, name: str) -> Any:
-        """The validated settings of a check (``None`` if it declares none)."""
-        return self._resolved.settings.get(name)
-
-    # -- running checks -------------------------------------------------------
     @property
     def running_checks(self) -> list[str]:
-        """Names of the checks running now on this daemon's loop, whoever started them."""
+        """Names of the checks running now, whoever started them."""
         return self._runner[1].running if self._runner is not None else []
 
-    def _declared(self) -> dict[str, CheckConfig]:
-        return {name: entry.defaults for name, entry in self._plugins.checks.items()}
+    # -- running checks ------------------------------------------------------------
+    def _listeners(self) -> ListenerDispatcher:
+        return ListenerDispatcher(self.project.plugins.listeners(), self.config.daemon.listener_timeout_seconds)
+
+    @asynccontextmanager
+    async def _open_runtime(self, serve_listeners: bool) -> AsyncIterator[Runtime]:
+        async with open_runtime(
+            self.executors, self._runner_here(), self._listeners(), serve_listeners=serve_listeners,
+            drain_seconds=lambda: self.config.daemon.listener_timeout_seconds,
+        ) as runtime:
+            yield runtime
 
     def _runner_here(self) -> CheckRunner:
+        """The runner of the current event loop (one per loop: limits and joins hold across callers)."""
         native = anyio.lowlevel.current_token().native_token
         if self._runner is None or self._runner[0] is not native:
-            limit = self.config.daemon.max_concurrent_checks
-            self._runner = (native, CheckRunner(limit, self._started))
+            self._runner = (native, CheckRunner(self.config.daemon.max_concurrent_checks, self._started))
         return self._runner[1]
 
-    def _started(self, name: str, trigger: Trigger) -> None:
-        log.info("check_started", check=name, trigger=trigger)
-        self.events.publish(DaemonEvent(type="check_started", check_name=name, trigger=trigger))
+    def _request(self, name: str, trigger: Trigger) -> RunRequest:
+        schedule, daemon_cfg = self.project.resolved.schedules[name], self.config.daemon
+        return RunRequest(
+            project_root=self.project_root, config=self.config, settings=self.settings_for(name),
+            timeout_seconds=schedule.timeout_seconds or daemon_cfg.check_timeout_seconds,
+            memory_limit_mb=daemon_cfg.max_memory_usage_mb, trigger=trigger,
+            execution=schedule.execution or daemon_cfg.execution,
+        )
+
+    def _started(self, handle: RunHandle) -> None:
+        log.info("check_started", check=handle.check_name, trigger=handle.trigger, run_id=handle.id)
+        self.events.publish(DaemonEvent(
+            type="check_started", check_name=handle.check_name, trigger=handle.trigger,
+            data={"run_id": handle.id},
+        ))
 
     async def run_check(self, name: str, trigger: Trigger = "manual") -> CheckResult:
         """Run one check now (or join its run in progress) and return its result.
@@ -223,63 +202,67 @@ class AutocodeDaemon:
 
         :raises CheckNotFoundError: no check or failed plugin by that name.
         """
-        entry = self._plugins.checks.get(name)
+        entry = self._entry(name)
         if entry is None:
-            failed = next((i for i in self.failed_plugins if name in (i.check, i.name)), None)
-            if failed is not None:
-                return self.results[failed.check or failed.name]
-            raise CheckNotFoundError(name, self.check_names)
-        schedule = self._resolved.schedules[name]
-        daemon_cfg = self.config.daemon
-        request = RunRequest(
-            project_root=self.project_root,
-            config=self.config,
-            settings=self._resolved.settings.get(name),
-            timeout_seconds=schedule.timeout_seconds or daemon_cfg.check_timeout_seconds,
-            memory_limit_mb=daemon_cfg.max_memory_usage_mb,
-            trigger=trigger,
-        )
-        runner = self._runner_here()
-        return await runner.run(entry, request, on_completed=partial(self._completed, entry.plugin, trigger))
+            return self.store.latest[name]
+        runtime = self._runtime
+        if runtime is not None and runtime.here():
+            return await self._run_on(runtime, entry, trigger)
+        async with self._open_runtime(serve_listeners=False) as once:
+            return await self._run_on(once, entry, trigger)
 
-    async def _completed(self, plugin: PluginInfo, trigger: Trigger, result: CheckResult) -> None:
-        self.results[result.check_name] = result
-        self.stats.record(result)
-        self.total_checks_run += 1
-        store = self._open_history_store()._history if self.config.history.enabled else None
-        if store is not None:
-            try:
-                await anyio.to_thread.run_sync(
-                    partial(store.record, result, plugin=plugin.name,
-                            plugin_version=plugin.version, trigger=trigger)
-                )
-            except Exception as exc:  # a full disk must not stop the checks
-                log.error("history_write_failed", check=result.check_name, error=repr(exc))
-        log.info(
-            "check_completed",
-            check=result.check_name,
-            status=result.status,
-            duration_seconds=round(result.duration_seconds or 0.0, 3),
-        )
-        self.events.publish(DaemonEvent(type="check_completed", check_name=result.check_name, result=result))
-        dispatcher = self._listeners
-        if dispatcher is not None and dispatcher.serving and self._same_loop():
-            dispatcher.publish(result.check_name, result)
-        else:
-            once = ListenerDispatcher(self._plugins.listeners(), self.config.daemon.listener_timeout_seconds)
-            await once.call_all(result.check_name, result)
+    async def run_checks(self, names: Sequence[str], trigger: Trigger = "manual") -> list[CheckResult]:
+        """Run several checks concurrently (one runtime for all) and return their results in order.
 
-    def _same_loop(self) -> bool:
-        return threading.get_ident() == self._loop_thread
+        :raises CheckNotFoundError: before anything runs, for the first unknown name.
+        """
+        names = list(dict.fromkeys(names))
+        entries = {name: self._entry(name) for name in names}
+        results: dict[str, CheckResult] = {n: self.store.latest[n] for n, e in entries.items() if e is None}
+        runtime = self._runtime
 
-    async def _scheduled_run(self, name: str) -> None:
-        await self.run_check(name, trigger="schedule")
+        async def one(run_on: Runtime, entry: CheckEntry) -> None:
+            results[entry.name] = await self._run_on(run_on, entry, trigger)
+
+        async with AsyncExitStack() as stack:
+            if runtime is None or not runtime.here():
+                runtime = await stack.enter_async_context(self._open_runtime(serve_listeners=False))
+            async with anyio.create_task_group() as tg:
+                for entry in entries.values():
+                    if entry is not None:
+                        tg.start_soon(one, runtime, entry)
+        return [results[n] for n in names]
+
+    def _entry(self, name: str) -> CheckEntry | None:
+        entry = self.project.plugins.checks.get(name)
+        if entry is None and self.project.load_failure(name) is None:
+            raise CheckNotFoundError(name, self.project.known_checks)
+        return entry
+
+    async def _run_on(self, runtime: Runtime, entry: CheckEntry, trigger: Trigger) -> CheckResult:
+        request = self._request(entry.name, trigger)
+
+        async def completed(handle: RunHandle, result: CheckResult) -> None:
+            run = await self.store.record(
+                result, plugin=entry.plugin.name, plugin_version=entry.plugin.version,
+                trigger=trigger, run_id=handle.id, project_root=self.project_root, config=self.config,
+            )
+            log.info("check_completed", check=result.check_name, status=result.status,
+                     duration_seconds=round(result.duration_seconds or 0.0, 3))
+            self.events.publish(DaemonEvent(
+                type="check_completed", check_name=result.check_name, result=result,
+                data={"run_id": handle.id},
+            ))
+            await runtime.deliver(run)
+
+        return await runtime.runner.run(entry, request, runtime.executors, on_completed=completed)
 
     def run_check_manually(self, name: str) -> CheckResult:
         """Run one check from plain synchronous code and return its result.
 
-        If the daemon runs in another thread, the run happens on its loop (and
-        joins a run in progress). From async code use ``await run_check(name)``.
+        If the daemon runs in a background thread (``start()``), the run happens
+        on its loop (and joins a run in progress). From async code use
+        ``await run_check(name)``.
 
         :raises CheckNotFoundError: no check by that name.
         :raises RuntimeError: called from inside an event loop.
@@ -292,178 +275,135 @@ class AutocodeDaemon:
             raise RuntimeError(
                 f"run_check_manually() blocks; from async code use `await daemon.run_check({name!r})`"
             )
-        if self._token is not None and self._running:
-            return anyio.from_thread.run(partial(self.run_check, name, "manual"), token=self._token)
-        return anyio.run(partial(self.run_check, name, "manual"))
+        if self._thread is not None and self._thread.alive:
+            return self._thread.call(self.run_check, name, "manual")
+        return anyio.run(self.run_check, name, "manual")
 
-    # -- lifecycle --------------------------------------------------------------
-    def is_running(self) -> bool:
-        """True while the daemon's scheduler loop runs (and ``stop`` was not called)."""
-        return self._running
-
+    # -- lifecycle --------------------------------------------------------------------
     async def run(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
-        """Run the scheduler and the listeners until ``stop()``.
+        """Run the scheduler, the listeners and the services until ``stop()``.
 
-        Takes the project's lock in the state folder first.
+        Takes the project's lock in the state folder first. Stopping cancels
+        the runs in progress (their processes killed) and gives listeners a
+        bounded time to drain.
 
         :raises DaemonAlreadyRunningError: another daemon runs for this project.
         :raises RuntimeError: this daemon is already running.
         """
-        if self._running or self._stop_event is not None:
+        if self._state is not DaemonState.STOPPED:
             raise RuntimeError("this daemon is already running")
-        lock = self._lock or self._take_lock()
-        self._stop_event = anyio.Event()
-        self._token = anyio.lowlevel.current_token()
-        self._loop_thread = threading.get_ident()
-        self._listeners = ListenerDispatcher(
-            self._plugins.listeners(), self.config.daemon.listener_timeout_seconds
-        )
-        watch = anyio.CancelScope()
+        self._state = DaemonState.STARTING
         try:
-            async with anyio.create_task_group() as tg:
-                await tg.start(self._listeners.serve)
-                await tg.start(self.scheduler.run)
-                tg.start_soon(self._watch_memory, watch)
-                services = [anyio.CancelScope() for _ in self.services]
-                for service, scope in zip(self.services, services):
-                    await tg.start(_run_service, service, self, scope)
-                self.start_time = time.time()
-                self._running = True
+            async with AsyncExitStack() as stack:
+                lock, self._lock = self._lock or self._take_lock(), None
+                stack.callback(lock.release)
+                self._stop_event = anyio.Event()
+                self._token = anyio.lowlevel.current_token()
+                self._runtime = await stack.enter_async_context(self._open_runtime(serve_listeners=True))
+                stack.callback(self.events.close)
+                services = await stack.enter_async_context(anyio.create_task_group())
+                for service in self.services:  # first: a server that cannot bind stops us before any run
+                    await services.start(service, self)
+                await services.start(self.scheduler.run)
+                stack.callback(self.scheduler.stop)
+                services.start_soon(watch_memory, self.scheduler.clock, lambda: self.config.daemon.max_memory_usage_mb)
+                self._started_at = time.time()
+                self._state = DaemonState.RUNNING
                 log.info("daemon_started", project_root=str(self.project_root), checks=self.check_names)
                 task_status.started()
                 await self._stop_event.wait()
-                # the scheduler cancels its runs and returns, the listeners drain
-                # (for a bounded time), the memory watch ends
-                self.scheduler.stop()
-                watch.cancel()
-                for scope in services:
-                    scope.cancel()
-                self.events.close()
-                self._listeners.close()
-                tg.cancel_scope.deadline = (
-                    anyio.current_time() + self.config.daemon.listener_timeout_seconds
-                )
+                self._state = DaemonState.STOPPING
+                services.cancel_scope.cancel()
         finally:
-            self._listeners.close()  # idempotent; matters when a service failed to start
+            self._state = DaemonState.STOPPED
+            self._runtime = self._token = self._stop_event = self._started_at = None
             self.events.close()
-            self._running = False
-            self.start_time = None
-            self._token = None
-            self._loop_thread = None
-            self._stop_event = None
-            self._listeners = None
-            lock.release()
-            self._lock = None
             log.info("daemon_stopped", project_root=str(self.project_root))
 
     def _take_lock(self) -> DaemonLock:
-        state = ensure_state_dir(self.project_root, self.config.daemon.state_dir)
-        lock = DaemonLock(state)
+        lock = DaemonLock(ensure_state_dir(self.project_root, self.config.daemon.state_dir))
         lock.acquire({"pid": os.getpid(), "started": time.time()})
-        self._lock = lock
         return lock
 
-    async def _watch_memory(self, scope: anyio.CancelScope) -> None:
-        clock = self.scheduler.clock
-        with scope:
-            while True:
-                used, limit = memory_mb(), self.config.daemon.max_memory_usage_mb
-                if used is not None and limit is not None and used > limit:
-                    log.warning("daemon_memory_high", memory_mb=round(used, 1), limit_mb=limit)
-                await clock.sleep_until(clock.now() + MEMORY_POLL_SECONDS)
+    def request_stop(self) -> None:
+        """Ask ``run`` to return; call it on the daemon's loop (``stop`` works from anywhere)."""
+        if self._state in (DaemonState.STARTING, DaemonState.RUNNING):
+            self._state = DaemonState.STOPPING
+        if self._stop_event is not None:
+            self._stop_event.set()
 
     def stop(self) -> None:
         """Stop the daemon: safe from any thread or task, idempotent.
 
-        ``is_running()`` is false when this returns. Runs in progress are
-        cancelled (their subprocesses killed); listeners get a bounded time to
-        drain. A daemon started with ``start()`` is joined.
+        ``is_running()`` is false when this returns. A daemon started with
+        ``start()`` is joined.
         """
-        self._running = False
-        self.start_time = None
-        event, token = self._stop_event, self._token
-        if event is not None:
-            if self._same_loop():
-                event.set()
-            elif token is not None:
-                try:
-                    anyio.from_thread.run_sync(event.set, token=token)
-                except RuntimeError:
-                    pass  # loop already finished
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=self.config.daemon.listener_timeout_seconds + 5)
+        runtime, thread = self._runtime, self._thread
+        if thread is not None and not (runtime is not None and runtime.here()):
             self._thread = None
+            thread.stop(timeout=self.config.daemon.listener_timeout_seconds + 5)
+            return
+        if self._state in (DaemonState.STARTING, DaemonState.RUNNING):
+            self._state = DaemonState.STOPPING
+        self._call_on_loop(self.request_stop)
 
     async def start(self) -> None:
         """Run the daemon in a background thread with its own event loop; returns once it runs.
 
         :raises DaemonAlreadyRunningError: another daemon runs for this project.
         """
-        if self._thread is not None and self._thread.is_alive():
+        if self._thread is not None and self._thread.alive:
             raise RuntimeError("this daemon is already running")
-        started = threading.Event()
-        errors: list[BaseException] = []
-
-        def target() -> None:
-            try:
-                anyio.run(partial(self.run, task_status=_ThreadStarted(started)))  # type: ignore[arg-type]
-            except BaseException as exc:  # reported to start()'s caller
-                errors.append(exc)
-            finally:
-                started.set()
-
-        self._thread = threading.Thread(target=target, name="autocode-daemon", daemon=True)
-        self._thread.start()
-        await anyio.to_thread.run_sync(started.wait)
-        if errors:
-            self._thread = None
-            raise errors[0]
+        thread = DaemonThread(self)
+        await anyio.to_thread.run_sync(thread.start)
+        self._thread = thread
 
     async def __aenter__(self) -> AutocodeDaemon:
-        lock = self._take_lock()  # before the task group, so the error is not wrapped in a group
-        group = anyio.create_task_group()
-        await group.__aenter__()
+        # the lock first, outside the task group: its error is not wrapped in a group
+        self._lock = self._take_lock()
+        stack = AsyncExitStack()
+        group = await stack.enter_async_context(anyio.create_task_group())
         try:
             await group.start(self.run)
         except BaseException as exc:
-            lock.release()
-            self._lock = None
-            await group.__aexit__(type(exc), exc, exc.__traceback__)
-            raise
-        self._cm_group = group
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+            self.request_stop()
+            if not await stack.__aexit__(type(exc), exc, exc.__traceback__):
+                raise
+        self._cm_stack = stack
         return self
 
-    async def __aexit__(self, *exc_info: object) -> bool | None:
-        self.stop()
-        group, self._cm_group = self._cm_group, None
-        return await group.__aexit__(*exc_info)
+    async def __aexit__(self, *exc_info: Any) -> bool | None:
+        self.request_stop()
+        stack, self._cm_stack = self._cm_stack, None
+        return await stack.__aexit__(*exc_info) if stack is not None else None
 
-    # -- configuration ------------------------------------------------------------
+    # -- configuration and controls ------------------------------------------------------
     def update_config(self, config: AutocodeConfig | Mapping[str, Any]) -> None:
         """Apply a configuration change live, without a restart.
 
         The keys set in ``config`` (a model: the fields explicitly given; a
-        mapping: a partial update) overlay the current configuration; what it
-        does not name stays as it was. Intervals, enable/disable, limits and
-        plugin settings take effect at once. Safe from any thread.
+        mapping: a partial update) overlay the current configuration. Intervals,
+        enable/disable, limits and plugin settings take effect at once. Safe
+        from any thread.
 
         :raises ConfigError: the result would be invalid; nothing changes then.
         """
-        resolved, updates = self._config.preview(config, self._declared())
+        resolved, update = self.project.preview(config)
         for warning in resolved.warnings:
             log.warning("config_warning", problem=warning)
-        self._on_loop(self._apply, resolved)
-        self._config.accept(resolved, updates)
+        self._call_on_loop(partial(self._apply, resolved))
+        self.project.accept(resolved, update)
 
     def _apply(self, resolved: ResolvedConfig) -> None:
-        self._resolved = resolved
         daemon_cfg = resolved.config.daemon
         self.scheduler.jitter_seconds = daemon_cfg.jitter_seconds
         if self._runner is not None:
             self._runner[1].set_max_concurrent(daemon_cfg.max_concurrent_checks)
-        if self._listeners is not None:
-            self._listeners.timeout = daemon_cfg.listener_timeout_seconds
+        if self._runtime is not None:
+            self._runtime.listeners.timeout = daemon_cfg.listener_timeout_seconds
         for name, schedule in resolved.schedules.items():
             task = self.scheduler.tasks[name]
             if task.interval_seconds != schedule.interval_minutes * 60:
@@ -475,86 +415,39 @@ class AutocodeDaemon:
         log.info("config_updated")
         self.events.publish(DaemonEvent(type="config_changed"))
 
-    # -- history -----------------------------------------------------------------
-    def _history_path(self) -> Path:
-        return self.project_root / self.config.daemon.state_dir / "history.db"
-
-    def _open_history_store(self) -> AutocodeDaemon:
-        if self._history is None and not self._history_failed:
-            cfg = self.config.history
-            try:
-                ensure_state_dir(self.project_root, self.config.daemon.state_dir)
-                self._history = HistoryStore(self._history_path(), cfg.max_runs_per_check, cfg.max_age_days)
-            except (AutocodeError, OSError, sqlite3.Error) as exc:
-                self._history_failed = True
-                log.error("history_unavailable", path=str(self._history_path()), error=str(exc))
-        return self
-
-    @property
-    def history(self) -> HistoryStore | None:
-        """The run history: ``None`` if disabled, unavailable, or nothing was ever
-        recorded (reading never creates the state folder)."""
-        if not self.config.history.enabled:
-            return None
-        if self._history is None and self._history_path().exists():
-            self._open_history_store()
-        return self._history
-
-    def get_history(self, name: str | None = None, limit: int = 50) -> list[RunRecord]:
-        """Stored runs, newest first, of one check or of all (empty without history)."""
-        store = self.history
-        return store.list_runs(name, limit) if store is not None else []
-
-    # -- controls of one check ---------------------------------------------------------
-    def _task(self, name: str) -> None:
-        if name not in self._plugins.checks:
-            raise CheckNotFoundError(name, self.check_names)
-
     def pause_check(self, name: str) -> None:
-        """Stop scheduling a check until ``resume_check`` (runtime only; manual runs still work).
+        """Stop scheduling a check until ``resume_check`` (manual runs still work).
 
         :raises CheckNotFoundError: no such check.
         """
-        self._task(name)
-        self._on_loop(self.scheduler.pause_task, name)
-        self._on_loop(self.events.publish, DaemonEvent(type="task_changed", check_name=name, data={"paused": True}))
+        self._set_paused(name, True)
 
     def resume_check(self, name: str) -> None:
         """Undo ``pause_check``; ticks missed while paused coalesce into one run."""
-        self._task(name)
-        self._on_loop(self.scheduler.resume_task, name)
-        self._on_loop(self.events.publish, DaemonEvent(type="task_changed", check_name=name, data={"paused": False}))
+        self._set_paused(name, False)
+
+    def _set_paused(self, name: str, paused: bool) -> None:
+        self.project.entry(name)
+
+        def apply() -> None:
+            (self.scheduler.pause_task if paused else self.scheduler.resume_task)(name)
+            self.events.publish(DaemonEvent(type="task_changed", check_name=name, data={"paused": paused}))
+
+        self._call_on_loop(apply)
 
     def enable_check(self, name: str, enabled: bool = True) -> None:
         """Enable or disable a check; the same as ``daemon.<name>.enabled`` in ``update_config``."""
-        self._task(name)
+        self.project.entry(name)
         self.update_config({"daemon": {name: {"enabled": enabled}}})
 
-    def _on_loop(self, func: Any, *args: Any) -> None:
-        if self._token is not None and self._running and not self._same_loop():
-            anyio.from_thread.run_sync(func, *args, token=self._token)
-        else:
-            func(*args)
-
-    # -- status ------------------------------------------------------------------
-    def get_health_metrics(self) -> dict[str, Any]:
-        """The design document's shape: ``daemon``, ``checks``, ``scheduler`` (plus ``plugins``)."""
-        return build_health(self)
-
-    def get_status(self) -> DaemonStatus:
-        """A small snapshot: state, totals and the latest result of every check."""
-        return DaemonStatus(
-            is_running=self.is_running(),
-            project_root=str(self.project_root),
-            start_time=(
-                None if self.start_time is None else datetime.fromtimestamp(self.start_time, UTC)
-            ),
-            uptime_seconds=time.time() - self.start_time if self.start_time else 0.0,
-            total_checks_run=self.total_checks_run,
-            success_rate=self.stats.success_rate,
-            average_duration_seconds=self.stats.average_duration,
-            memory_mb=memory_mb(),
-            memory_limit_mb=self.config.daemon.max_memory_usage_mb,
-            checks=dict(self.results),
-        )
-
+    def _call_on_loop(self, func: Callable[[], object]) -> None:
+        """Call ``func`` on the daemon's event loop (directly when there is none, or on it)."""
+        token = self._token
+        runtime = self._runtime
+        if token is None or (runtime is not None and runtime.here()):
+            func()
+            return
+        try:
+            anyio.from_thread.run_sync(func, token=token)
+        except RuntimeError:
+            func()  # the loop is gone

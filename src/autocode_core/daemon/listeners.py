@@ -17,15 +17,17 @@ import anyio
 import pluggy
 import structlog
 from anyio.abc import TaskStatus
-from anyio.streams.memory import MemoryObjectSendStream
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from autocode_core.plugin.calling import is_async_callable
-from autocode_core.models import CheckResult
-from autocode_core.plugin.loader import PluginInfo, call_hookimpl
+from autocode_core.models import CheckResult, CompletedRun
+from autocode_core.plugin.calling import call_hookimpl
+from autocode_core.plugin.loader import PluginInfo
 
 __all__ = ["ListenerDispatcher"]
 
 log = structlog.get_logger("autocode.listeners")
+_Item = tuple[str, CheckResult, CompletedRun | None]
 QUEUE_SIZE = 256
 
 
@@ -37,16 +39,23 @@ class ListenerDispatcher:
         self.timeout = timeout
         self.failures: dict[str, int] = {}
         self.dropped = 0
-        self._queues: list[MemoryObjectSendStream[tuple[str, CheckResult]]] = []
+        self._queues: list[MemoryObjectSendStream[_Item]] = []
 
-    async def call_one(self, info: PluginInfo, impl: pluggy.HookImpl, name: str, result: CheckResult) -> None:
+    async def call_one(
+        self,
+        info: PluginInfo,
+        impl: pluggy.HookImpl,
+        name: str,
+        result: CheckResult,
+        run: CompletedRun | None = None,
+    ) -> None:
         """Call one listener; never raises (but lets cancellation through)."""
         with anyio.move_on_after(self.timeout) as scope:
             try:
                 if is_async_callable(impl.function):
-                    await call_hookimpl(impl, check_name=name, result=result)
+                    await call_hookimpl(impl, check_name=name, result=result, run=run)
                 else:
-                    call = partial(call_hookimpl, impl, check_name=name, result=result)
+                    call = partial(call_hookimpl, impl, check_name=name, result=result, run=run)
                     value = await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
                     if inspect.isawaitable(value):
                         await value
@@ -57,17 +66,17 @@ class ListenerDispatcher:
             self.failures[info.name] = self.failures.get(info.name, 0) + 1
             log.error("listener_timed_out", plugin=info.name, check=name, timeout_seconds=self.timeout)
 
-    async def call_all(self, name: str, result: CheckResult) -> None:
+    async def call_all(self, name: str, result: CheckResult, run: CompletedRun | None = None) -> None:
         """Call every listener concurrently and wait for all (used without a running daemon)."""
         async with anyio.create_task_group() as tg:
             for info, impl in self.listeners:
-                tg.start_soon(self.call_one, info, impl, name, result)
+                tg.start_soon(self.call_one, info, impl, name, result, run)
 
-    def publish(self, name: str, result: CheckResult) -> bool:
+    def publish(self, name: str, result: CheckResult, run: CompletedRun | None = None) -> bool:
         """Queue a result for every listener (needs ``serve`` running); False if none is serving."""
         for queue in self._queues:
             try:
-                queue.send_nowait((name, result))
+                queue.send_nowait((name, result, run))
             except anyio.WouldBlock:
                 self.dropped += 1
                 log.warning("listener_queue_full", check=name)
@@ -84,15 +93,17 @@ class ListenerDispatcher:
         """Deliver published results until ``close`` is called, then drain the queues."""
         async with anyio.create_task_group() as tg:
             for info, impl in self.listeners:
-                send, receive = anyio.create_memory_object_stream[tuple[str, CheckResult]](QUEUE_SIZE)
+                send, receive = anyio.create_memory_object_stream[_Item](QUEUE_SIZE)
                 self._queues.append(send)
                 tg.start_soon(self._consume, info, impl, receive)
             task_status.started()
 
-    async def _consume(self, info: PluginInfo, impl: pluggy.HookImpl, receive) -> None:  # type: ignore[no-untyped-def]
+    async def _consume(
+        self, info: PluginInfo, impl: pluggy.HookImpl, receive: MemoryObjectReceiveStream[_Item]
+    ) -> None:
         async with receive:
-            async for name, result in receive:
-                await self.call_one(info, impl, name, result)
+            async for name, result, run in receive:
+                await self.call_one(info, impl, name, result, run)
 
     def close(self) -> None:
         """Stop accepting results; ``serve`` returns once the queues are drained."""

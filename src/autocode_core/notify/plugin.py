@@ -1,11 +1,12 @@
-"""The built-in notifications listener (the design document's ``NotificationConfig``).
+"""The built-in notifications listener (configured by ``NotificationConfig``).
 
 Registered through the same plugin manager as every other plugin (plugin name
 ``notifications``; ``disable_plugins = ["notifications"]`` removes it). After
 ``error_threshold`` consecutive errors of a check it sends one notification per
 incident, and one when the check recovers; never one per failed run. The
-streak is read from the run history on first sight of a check, so a restart
-(or a one-shot ``autocode check``) neither repeats nor forgets an incident.
+streak arrives with each ``CompletedRun`` (the result store keeps it across
+restarts through the history), so a restart or a one-shot ``autocode check``
+neither repeats nor forgets an incident.
 
 It runs as an ``on_check_completed`` listener, so sending happens off the
 scheduler's path; each channel gets a timeout and a bounded retry, and a
@@ -23,18 +24,12 @@ import structlog
 
 from autocode_core.plugin.check_plugin import CheckPlugin
 from autocode_core.config.models import NotificationConfig
-from autocode_core.models import CheckResult, utc_now
+from autocode_core.models import CheckResult, CompletedRun, utc_now
 from autocode_core.notify.channels import Notification, deliver
 
 __all__ = ["NotificationPlugin"]
 
 log = structlog.get_logger("autocode.notifications")
-
-
-@dataclass
-class _Streak:
-    errors: int = 0
-    open: bool = False
 
 
 @dataclass
@@ -53,66 +48,55 @@ class NotificationPlugin(CheckPlugin):
 
     def __init__(self, daemon: Any = None) -> None:
         super().__init__(daemon)
-        self._streaks: dict[str, _Streak] = {}
-        self._lock = threading.Lock()
         self.channels: dict[str, ChannelHealth] = {}
+        self._lock = threading.Lock()
 
     def health(self) -> dict[str, Any]:
         """Per channel: messages sent, failures, and the last error (secrets redacted)."""
-        return {name: {"sent": h.sent, "failed": h.failed, "last_error": h.last_error,
-                       "last_attempt": h.last_attempt} for name, h in sorted(self.channels.items())}
-
-    def _streak(self, check_name: str, result: CheckResult, threshold: int) -> _Streak:
-        streak = self._streaks.get(check_name)
-        if streak is None:
-            history = getattr(self.daemon, "history", None)
-            before = history.consecutive_errors(check_name, skip_latest=True) if history is not None else 0
-            streak = self._streaks[check_name] = _Streak(before, before >= threshold)
-        return streak
-
-    async def on_check_completed(self, check_name: str, result: CheckResult) -> None:
-        """Count the streak of errors; notify when an incident opens and when it closes.
-
-        Returns at once when notifications are off; otherwise the history
-        lookup and the sending happen in a worker thread."""
-        config = getattr(getattr(self.daemon, "config", None), "notifications", None)
-        if config is None or not config.enabled or not config.channels:
-            return
-        await anyio.to_thread.run_sync(self._handle, config, check_name, result, abandon_on_cancel=True)
-
-    def _handle(self, config: NotificationConfig, check_name: str, result: CheckResult) -> None:
         with self._lock:
-            streak = self._streak(check_name, result, config.error_threshold)
-            event = None
-            if result.status == "error":
-                streak.errors += 1
-                if streak.errors >= config.error_threshold and not streak.open:
-                    streak.open, event = True, "incident"
-            else:
-                if streak.open:
-                    event = "recovery"
-                errors = streak.errors
-                streak.errors, streak.open = 0, False
-        if event is None:
+            return {name: {"sent": h.sent, "failed": h.failed, "last_error": h.last_error,
+                           "last_attempt": h.last_attempt} for name, h in sorted(self.channels.items())}
+
+    async def on_check_completed(self, check_name: str, result: CheckResult, run: CompletedRun) -> None:
+        """Notify when a check's streak of errors reaches the threshold, and when it ends.
+
+        The streak comes with the run (kept across restarts through the
+        history), so nothing is counted here. Returns at once when
+        notifications are off; sending happens in a worker thread."""
+        config = getattr(run.config, "notifications", None)
+        if not isinstance(config, NotificationConfig) or not config.enabled or not config.channels:
+            return
+        threshold = config.error_threshold
+        if run.consecutive_errors >= threshold > run.previous_errors:
+            event, streak = "incident", run.consecutive_errors
+        elif result.status != "error" and run.previous_errors >= threshold:
+            event, streak = "recovery", run.previous_errors
+        else:
             return
         note = Notification(
             event=event,
             check_name=check_name,
             status=result.status,
             message=result.message,
-            consecutive_errors=streak.errors if event == "incident" else errors,
+            consecutive_errors=streak,
             timestamp=(result.timestamp or utc_now()).isoformat(),
-            project_root=str(getattr(self.daemon, "project_root", "")),
+            project_root=str(run.project_root),
         )
+        await anyio.to_thread.run_sync(self._send, config, note, abandon_on_cancel=True)
+
+    def _send(self, config: NotificationConfig, note: Notification) -> None:
         for channel in config.channels:
             ok, error, attempts = deliver(channel, config, note)
-            health = self.channels.setdefault(channel, ChannelHealth())
-            health.last_attempt = utc_now().isoformat()
+            with self._lock:
+                health = self.channels.setdefault(channel, ChannelHealth())
+                health.last_attempt = utc_now().isoformat()
+                if ok:
+                    health.sent += 1
+                else:
+                    health.failed += 1
+                    health.last_error = error
             if ok:
-                health.sent += 1
-                log.info("notification_sent", channel=channel, check=check_name, kind=event)
+                log.info("notification_sent", channel=channel, check=note.check_name, kind=note.event)
             else:
-                health.failed += 1
-                health.last_error = error
-                log.error("notification_failed", channel=channel, check=check_name, kind=event,
-                          attempts=attempts, error=error)
+                log.error("notification_failed", channel=channel, check=note.check_name,
+                          kind=note.event, attempts=attempts, error=error)

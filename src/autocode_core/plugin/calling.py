@@ -1,4 +1,5 @@
-"""Telling async callables from sync ones (plain functions, methods, partials, objects)."""
+"""Calling plugin code: one hook implementation with its opt-in arguments, and
+telling async callables from sync ones (plain functions, methods, partials, objects)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import functools
 import inspect
 from typing import Any
 
-__all__ = ["is_async_callable"]
+import pluggy
+
+__all__ = ["call_hookimpl", "is_async_callable"]
 
 
 def is_async_callable(obj: Any) -> bool:
@@ -17,3 +20,8 @@ def is_async_callable(obj: Any) -> bool:
     return inspect.iscoroutinefunction(obj) or (
         callable(obj) and inspect.iscoroutinefunction(getattr(obj, "__call__", None))
     )
+
+
+def call_hookimpl(impl: pluggy.HookImpl, **kwargs: Any) -> Any:
+    """Call one implementation with the arguments it asks for (pluggy's opt-in arguments)."""
+    return impl.function(*(kwargs[name] for name in impl.argnames))

@@ -18,7 +18,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from autocode_core.run.context import CheckContext
-    from autocode_core.models import CheckConfig, CheckResult
+    from autocode_core.models import CheckConfig, CheckResult, CompletedRun
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
 
@@ -68,7 +68,7 @@ def execute(context: CheckContext) -> CheckResult:
 
 
 @hookspec
-def on_check_completed(check_name: str, result: CheckResult) -> None:
+def on_check_completed(check_name: str, result: CheckResult, run: CompletedRun) -> None:
     """React to a finished check run (notifications, index writers, events).
 
     Called on every plugin that implements it, after every run of every check,
@@ -80,5 +80,9 @@ def on_check_completed(check_name: str, result: CheckResult) -> None:
 
     :param check_name: the name of the check that ran.
     :param result: its result, with ``timestamp`` and ``duration_seconds`` set.
+    :param run: the whole run (``CompletedRun``): its result, plugin, trigger,
+        run id, the check's streak of consecutive errors before and including
+        this run, the project root and the effective configuration. Everything
+        a listener needs comes through here; it never reaches into the daemon.
     :return: ignored.
     """

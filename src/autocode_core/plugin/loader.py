@@ -25,6 +25,7 @@ from typing import Any, Literal
 import pluggy
 
 from autocode_core.plugin import hookspecs
+from autocode_core.plugin.calling import call_hookimpl
 from autocode_core.plugin.check_plugin import CheckPlugin
 from autocode_core.errors import PluginLoadError
 from autocode_core.models import CheckConfig
@@ -35,7 +36,6 @@ __all__ = [
     "CheckEntry",
     "LoadedPlugins",
     "PluginInfo",
-    "call_hookimpl",
     "create_plugin_manager",
     "load_plugins",
 ]
@@ -136,11 +136,6 @@ def create_plugin_manager() -> pluggy.PluginManager:
     manager = _AutocodePluginManager(hookspecs.PROJECT_NAME)
     manager.add_hookspecs(hookspecs)
     return manager
-
-
-def call_hookimpl(impl: pluggy.HookImpl, **kwargs: Any) -> Any:
-    """Call one implementation with the arguments it asks for (opt-in arguments)."""
-    return impl.function(*(kwargs[name] for name in impl.argnames))
 
 
 def _strict_from_env(environ: Mapping[str, str]) -> bool:

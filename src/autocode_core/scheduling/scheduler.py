@@ -176,10 +176,20 @@ class Scheduler:
         """Names of the tasks that are enabled and not paused."""
         return [t.name for t in self._tasks.values() if t.enabled and not t.paused]
 
-    def _wall(self, monotonic: float | None) -> str | None:
+    def wall_time(self, monotonic: float | None) -> datetime | None:
+        """The wall-clock time of a ``clock.now()`` reading (``None`` stays ``None``)."""
         if monotonic is None:
             return None
-        return (self.clock.wall() + timedelta(seconds=monotonic - self.clock.now())).isoformat()
+        return self.clock.wall() + timedelta(seconds=monotonic - self.clock.now())
+
+    def next_run(self, name: str) -> datetime | None:
+        """When a task runs next (wall clock), ``None`` when not scheduled."""
+        task = self._get(name)
+        return self.wall_time(task.next_run) if self._running and task.enabled else None
+
+    def _wall(self, monotonic: float | None) -> str | None:
+        wall = self.wall_time(monotonic)
+        return wall.isoformat() if wall is not None else None
 
     def get_task_status(self, name: str) -> dict[str, Any]:
         """A JSON-ready snapshot of one task."""

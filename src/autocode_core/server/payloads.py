@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Collection
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from starlette.responses import JSONResponse
 
 from autocode_core.models import CheckResult
 
-if TYPE_CHECKING:
-    from autocode_core.daemon.daemon import AutocodeDaemon
+from autocode_core.daemon.snapshot import CheckSnapshot, DaemonSnapshot, plugin_dict
 
 __all__ = [
     "ApiJSONResponse",
@@ -25,7 +23,6 @@ __all__ = [
     "compact_details",
     "compact_result",
     "full_result",
-    "known_checks",
     "status_payload",
 ]
 
@@ -106,73 +103,64 @@ def full_result(result: CheckResult | None) -> dict[str, Any] | None:
     return None if result is None else result.model_dump(mode="json")
 
 
-def known_checks(daemon: AutocodeDaemon) -> list[str]:
-    """Loaded checks, then the checks of plugins that failed to load."""
-    names = list(daemon.check_names)
-    for info in daemon.failed_plugins:
-        name = info.check or info.name
-        if name not in names:
-            names.append(name)
-    return names
-
-
-def check_entry(
-    daemon: AutocodeDaemon, name: str, *, running: Collection[str] = (), full: bool = False
-) -> dict[str, Any]:
-    """What the API says about one check: plugin, schedule, latest result.
-
-    ``running`` names checks known to run besides scheduled runs (API runs).
-    """
-    entry = daemon.plugins.checks.get(name)
-    result = daemon.results.get(name)
-    if entry is None:  # its plugin failed to load
-        info = next((i for i in daemon.failed_plugins if name in (i.check, i.name)), None)
+def check_entry(check: CheckSnapshot, *, full: bool = False) -> dict[str, Any]:
+    """What the API says about one check: plugin, schedule, run in progress, latest result."""
+    result = full_result(check.result) if full else compact_result(check.result)
+    run = check.run.model_dump(mode="json") if check.run is not None else None
+    schedule = check.schedule
+    if not check.loaded or schedule is None:  # its plugin failed to load
         return {
-            "name": name,
+            "name": check.name,
             "loaded": False,
-            "description": "",
-            "plugin": info.to_dict() if info else None,
+            "description": check.description,
+            "plugin": plugin_dict(check.plugin) if check.plugin else None,
             "enabled": False,
             "paused": False,
             "running": False,
+            "run": None,
             "interval_minutes": None,
             "next_run": None,
             "last_run": None,
-            "result": full_result(result) if full else compact_result(result),
+            "result": result,
         }
-    task = daemon.scheduler.get_task_status(name)
-    plugin = entry.plugin
+    plugin = check.plugin
+    last_run = check.result.timestamp if check.result and check.result.timestamp else schedule.last_run
     return {
-        "name": name,
+        "name": check.name,
         "loaded": True,
-        "description": entry.defaults.description,
+        "description": check.description,
         "plugin": {
-            "name": plugin.name,
-            "distribution": plugin.distribution,
-            "version": plugin.version,
+            "name": plugin.name if plugin else None,
+            "distribution": plugin.distribution if plugin else None,
+            "version": plugin.version if plugin else None,
         },
-        "enabled": task["enabled"],
-        "paused": task["paused"],
-        "running": task["running"] or name in running,
-        "interval_minutes": task["interval_seconds"] / 60,
-        "next_run": task["next_run"],
-        "last_run": result.timestamp.isoformat()
-        if result and result.timestamp
-        else task["last_run"],
-        "result": full_result(result) if full else compact_result(result),
+        "enabled": schedule.enabled,
+        "paused": schedule.paused,
+        "running": check.running,
+        "run": run,
+        "execution": check.execution,
+        "interval_minutes": schedule.interval_seconds / 60,
+        "next_run": schedule.next_run.isoformat() if schedule.next_run else None,
+        "last_run": last_run.isoformat() if last_run else None,
+        "result": result,
     }
 
 
-def status_payload(daemon: AutocodeDaemon) -> dict[str, Any]:
+def status_payload(snapshot: DaemonSnapshot) -> dict[str, Any]:
     """``GET /api/status``: the daemon, the scheduler and the compact latest results."""
-    status = daemon.get_status()
-    data = status.model_dump(mode="json", exclude={"checks"})
+    data = snapshot.status().model_dump(mode="json", exclude={"checks"})
+    data["state"] = snapshot.state.value
     return {
         "daemon": data,
         "scheduler": {
-            "is_running": daemon.scheduler.is_running(),
-            "active_tasks": len(daemon.scheduler.get_active_tasks()),
+            "is_running": snapshot.scheduler_running,
+            "active_tasks": snapshot.active_tasks,
         },
-        "checks": {name: compact_result(r) for name, r in sorted(status.checks.items())},
-        "failed_plugins": [i.name for i in daemon.failed_plugins],
+        "checks": {
+            name: compact_result(check.result)
+            for name, check in sorted(snapshot.checks.items())
+            if check.result is not None
+        },
+        "running": sorted(name for name, check in snapshot.checks.items() if check.running),
+        "failed_plugins": [p.name for p in snapshot.load_failures],
     }

@@ -7,15 +7,10 @@ Counters count since the daemon process started (Prometheus handles resets);
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
 
-from autocode_core.daemon.health import memory_mb
-
-if TYPE_CHECKING:
-    from autocode_core.daemon.daemon import AutocodeDaemon
+from autocode_core.daemon.snapshot import DaemonSnapshot
 
 __all__ = ["CONTENT_TYPE", "render_metrics"]
 
@@ -64,11 +59,8 @@ def _epoch(value: datetime | str | None) -> float | None:
     return value.timestamp()
 
 
-def render_metrics(
-    daemon: AutocodeDaemon, stored: Mapping[str, Mapping[str, Any]] | None = None
-) -> str:
-    """The exposition text; ``stored`` is the history's per-check metrics (optional)."""
-    stored = stored or {}
+def render_metrics(snapshot: DaemonSnapshot) -> str:
+    """The exposition text of a snapshot (taken with the history's figures, for ``last success``)."""
     fam = {
         "up": _Family(
             "autocode_daemon_running", "gauge", "1 while the daemon's scheduler loop runs."
@@ -114,37 +106,35 @@ def render_metrics(
             "autocode_check_paused", "gauge", "1 when the check's schedule is paused."
         ),
     }
-    fam["up"].add(1 if daemon.is_running() else 0)
-    fam["uptime"].add(time.time() - daemon.start_time if daemon.start_time else 0.0)
-    used, limit = memory_mb(), daemon.config.daemon.max_memory_usage_mb
+    fam["up"].add(1 if snapshot.is_running else 0)
+    fam["uptime"].add(snapshot.uptime_seconds)
+    used, limit = snapshot.memory_mb, snapshot.memory_limit_mb
     fam["memory"].add(None if used is None else used * 1024 * 1024)
     fam["mem_limit"].add(None if limit is None else limit * 1024 * 1024)
-    fam["total"].add(daemon.total_checks_run)
-    fam["failed"].add(len(daemon.failed_plugins))
-    tasks = daemon.scheduler.get_all_tasks_status()
-    names = sorted(set(daemon.check_names) | set(daemon.results))
-    for name in names:
-        stats = daemon.stats.checks.get(name)
+    fam["total"].add(snapshot.total_checks_run)
+    fam["failed"].add(len(snapshot.load_failures))
+    for name, check in sorted(snapshot.checks.items()):
+        session = check.session
         for status in STATUSES:
             fam["runs"].add(
-                stats.status_counts.get(status, 0) if stats else 0, check=name, status=status
+                session.status_counts.get(status, 0) if session else 0, check=name, status=status
             )
-        if stats is not None:
-            fam["duration"].add(stats.total_duration, "_sum", check=name)
-            fam["duration"].add(stats.execution_count, "_count", check=name)
-            fam["errors"].add(stats.consecutive_errors, check=name)
-        result = daemon.results.get(name)
+        if session is not None:
+            count = session.execution_count
+            fam["duration"].add((session.average_duration_seconds or 0.0) * count, "_sum", check=name)
+            fam["duration"].add(count, "_count", check=name)
+            fam["errors"].add(session.consecutive_errors, check=name)
+        result = check.result
         if result is not None:
             fam["last_duration"].add(result.duration_seconds, check=name)
             fam["last_run"].add(_epoch(result.timestamp), check=name)
             for status in STATUSES:
                 fam["status"].add(1 if result.status == status else 0, check=name, status=status)
-        last_ok = (stats.last_success if stats else None) or (stored.get(name) or {}).get(
-            "last_success"
+        last_ok = (session.last_success if session else None) or (
+            check.metrics.last_success if check.metrics else None
         )
         fam["last_ok"].add(_epoch(last_ok), check=name)
-        task = tasks.get(name)
-        if task is not None:
-            fam["enabled"].add(1 if task["enabled"] else 0, check=name)
-            fam["paused"].add(1 if task["paused"] else 0, check=name)
+        if check.schedule is not None:
+            fam["enabled"].add(1 if check.schedule.enabled else 0, check=name)
+            fam["paused"].add(1 if check.schedule.paused else 0, check=name)
     return "\n".join(line for family in fam.values() for line in family.lines()) + "\n"

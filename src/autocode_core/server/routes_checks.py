@@ -10,11 +10,11 @@ from fastapi.responses import JSONResponse
 
 from autocode_core.daemon.daemon import AutocodeDaemon
 from autocode_core.errors import CheckNotFoundError
+from autocode_core.daemon.snapshot import metrics_dict
 from autocode_core.server.payloads import (
     ApiJSONResponse,
     check_entry,
     full_result,
-    known_checks,
     status_payload,
 )
 from autocode_core.server.runs import RunRegistry
@@ -40,8 +40,9 @@ def not_found(name: str, known: list[str]) -> HTTPException:
 
 def _known(request: Request, name: str) -> AutocodeDaemon:
     daemon = _daemon(request)
-    if name not in known_checks(daemon):
-        raise not_found(name, known_checks(daemon))
+    known = daemon.project.known_checks
+    if name not in known:
+        raise not_found(name, known)
     return daemon
 
 
@@ -49,14 +50,13 @@ def _known(request: Request, name: str) -> AutocodeDaemon:
     "/status", summary="Daemon state, totals and the latest result of every check (compact)"
 )
 async def get_status(request: Request) -> ApiJSONResponse:
-    return ApiJSONResponse(status_payload(_daemon(request)))
+    return ApiJSONResponse(status_payload(_daemon(request).snapshot(history=False)))
 
 
 @router.get("/checks", summary="Every check: plugin, schedule and latest result (compact)")
 async def list_checks(request: Request) -> ApiJSONResponse:
-    daemon, running = _daemon(request), _runs(request).running
-    checks = [check_entry(daemon, n, running=running) for n in known_checks(daemon)]
-    return ApiJSONResponse({"checks": checks})
+    snapshot = _daemon(request).snapshot(history=False)
+    return ApiJSONResponse({"checks": [check_entry(c) for c in snapshot.checks.values()]})
 
 
 @router.get(
@@ -65,10 +65,9 @@ async def list_checks(request: Request) -> ApiJSONResponse:
     responses={404: {"description": "No such check; `known` lists the checks"}},
 )
 async def get_check(request: Request, name: str) -> ApiJSONResponse:
-    daemon = _known(request, name)
-    entry = check_entry(daemon, name, running=_runs(request).running, full=True)
-    stats = daemon.stats.checks.get(name)
-    entry["figures"] = stats.to_dict() if stats else {"execution_count": 0}
+    check = _known(request, name).snapshot(history=False).checks[name]
+    entry = check_entry(check, full=True)
+    entry["figures"] = metrics_dict(check.session)
     return ApiJSONResponse(entry)
 
 

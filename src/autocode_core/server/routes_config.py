@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 
 from autocode_core.daemon.daemon import AutocodeDaemon
+from autocode_core.daemon.snapshot import plugin_dict, schedule_dict
 from autocode_core.errors import CheckNotFoundError, ConfigError
 from autocode_core.cli.report import config_data
 from autocode_core.server.config_patch import parse_update, problems_from_error
@@ -63,10 +64,9 @@ async def patch_config(request: Request) -> ApiJSONResponse:
 
 @router.get("/scheduler/tasks", tags=["scheduler"], summary="Every scheduled task's state")
 async def list_tasks(request: Request) -> ApiJSONResponse:
-    scheduler = _daemon(request).scheduler
-    return ApiJSONResponse(
-        {"is_running": scheduler.is_running(), "tasks": scheduler.get_all_tasks_status()}
-    )
+    snapshot = _daemon(request).snapshot(history=False)
+    tasks = {n: schedule_dict(n, c) for n, c in snapshot.checks.items() if c.schedule is not None}
+    return ApiJSONResponse({"is_running": snapshot.scheduler_running, "tasks": tasks})
 
 
 @router.post(
@@ -88,7 +88,8 @@ async def task_action(request: Request, name: str, action: str) -> ApiJSONRespon
             daemon.enable_check(name, action == "enable")
     except CheckNotFoundError as exc:
         raise not_found(name, exc.known) from None
-    return ApiJSONResponse(daemon.scheduler.get_task_status(name))
+    check = daemon.snapshot(history=False).checks[name]
+    return ApiJSONResponse(schedule_dict(name, check))
 
 
 @router.get(
@@ -97,5 +98,5 @@ async def task_action(request: Request, name: str, action: str) -> ApiJSONRespon
     summary="Plugins and their load status (as `autocode plugins --json`)",
 )
 async def list_plugins(request: Request) -> ApiJSONResponse:
-    infos = _daemon(request).plugins.plugins
-    return ApiJSONResponse({"schema_version": 1, "plugins": [p.to_dict() for p in infos]})
+    plugins = _daemon(request).snapshot(history=False).plugins
+    return ApiJSONResponse({"schema_version": 1, "plugins": [plugin_dict(p) for p in plugins]})

@@ -30,15 +30,15 @@ def _writable(folder: Path) -> str | None:
 
 async def readiness(daemon: AutocodeDaemon) -> list[str]:
     """Why the daemon is not ready (empty: ready)."""
+    snapshot = daemon.snapshot(history=False)
     reasons = []
-    if not daemon.scheduler.is_running():
+    if not snapshot.scheduler_running:
         reasons.append("scheduler is not running")
-    state = daemon.project_root / daemon.config.daemon.state_dir
-    problem = await anyio.to_thread.run_sync(_writable, state)
+    problem = await anyio.to_thread.run_sync(_writable, daemon.project.state_dir)
     if problem:
         reasons.append(problem)
-    for info in daemon.failed_plugins:
-        reasons.append(f"plugin {info.label} failed to load: {info.error}")
+    for plugin in snapshot.load_failures:
+        reasons.append(f"plugin {plugin.label} failed to load: {plugin.error}")
     return reasons
 
 
@@ -61,6 +61,7 @@ async def ready(request: Request) -> ApiJSONResponse:
 @router.get("/metrics", summary="Prometheus text format", response_class=PlainTextResponse)
 async def metrics(request: Request) -> PlainTextResponse:
     daemon: AutocodeDaemon = request.app.state.daemon
-    store = daemon.history
-    stored = await anyio.to_thread.run_sync(store.metrics) if store is not None else {}
-    return PlainTextResponse(render_metrics(daemon, stored), media_type=CONTENT_TYPE)
+    store = daemon.store
+    await anyio.to_thread.run_sync(store.metrics)  # SQLite off the loop; the snapshot reuses its cache
+    snapshot = daemon.snapshot()
+    return PlainTextResponse(render_metrics(snapshot), media_type=CONTENT_TYPE)

@@ -2,8 +2,8 @@
 
 Runs execute in the HTTP service's task group (not in the request), so a
 client that disconnects does not cancel them. A run of a check already running
-through the API is joined (same run id); one running on the schedule is joined
-by the daemon itself. The registry keeps the last ``keep`` runs.
+through the API, on the schedule or from anywhere else is joined and reported
+as joined, with that run's id. The registry keeps the last ``keep`` runs.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from anyio.abc import TaskGroup
 
 from autocode_core.errors import CheckNotFoundError
 from autocode_core.models import CheckResult, utc_now
-from autocode_core.server.payloads import full_result, known_checks
+from autocode_core.server.payloads import full_result
 
 if TYPE_CHECKING:
     from autocode_core.daemon.daemon import AutocodeDaemon
@@ -89,33 +89,40 @@ class RunRegistry:
         :raises CheckNotFoundError: no such check.
         :raises RuntimeError: the registry has no task group (service not running).
         """
-        if name not in known_checks(self.daemon):
-            raise CheckNotFoundError(name, known_checks(self.daemon))
+        self._check(name)
         active = self._active.get(name)
         if active is not None:
             return active, True
         if self.task_group is None:
             raise RuntimeError("runs need the HTTP service's task group")
-        run = ApiRun(id=uuid.uuid4().hex, check_name=name)
+        handle = self.daemon.run_in_progress(name)  # e.g. a scheduled run: ours joins it
+        if handle is not None:
+            run = ApiRun(id=handle.id, check_name=name, started_at=handle.requested_at)
+        else:
+            run = ApiRun(id=uuid.uuid4().hex, check_name=name)
         self._runs[run.id] = run
         self._active[name] = run
         self._trim()
         self.task_group.start_soon(self._execute, run, name=f"autocode api run {name}")
-        log.info("api_run_started", check=name, run_id=run.id)
-        return run, False
+        log.info("api_run_started", check=name, run_id=run.id, joined=handle is not None)
+        return run, handle is not None
 
     async def run_here(self, name: str) -> ApiRun:
         """Run ``name`` in the calling task (no task group: an app served elsewhere).
 
         :raises CheckNotFoundError: no such check.
         """
-        if name not in known_checks(self.daemon):
-            raise CheckNotFoundError(name, known_checks(self.daemon))
+        self._check(name)
         run = ApiRun(id=uuid.uuid4().hex, check_name=name)
         self._runs[run.id] = run
         self._trim()
         await self._execute(run)
         return run
+
+    def _check(self, name: str) -> None:
+        known = self.daemon.project.known_checks
+        if name not in known:
+            raise CheckNotFoundError(name, known)
 
     async def _execute(self, run: ApiRun) -> None:
         try:

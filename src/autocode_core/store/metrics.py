@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from autocode_core.models import CheckResult
 
-__all__ = ["CheckStats", "RunStats", "percentile"]
+__all__ = ["CheckMetrics", "CheckStats", "RunStats", "percentile"]
 
 RECENT_DURATIONS = 200
 
@@ -22,6 +24,22 @@ def percentile(values: list[float], fraction: float) -> float | None:
     ordered = sorted(values)
     rank = max(1, math.ceil(fraction * len(ordered)))
     return ordered[rank - 1]
+
+
+class CheckMetrics(BaseModel):
+    """What the runs of one check add up to (from the history when kept, else this process)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    execution_count: int = 0
+    status_counts: dict[str, int] = Field(
+        default_factory=lambda: {"success": 0, "warning": 0, "error": 0}
+    )
+    average_duration_seconds: float | None = None
+    p95_duration_seconds: float | None = None
+    last_execution: datetime | None = None
+    last_success: datetime | None = None
+    consecutive_errors: int = 0
 
 
 @dataclass
@@ -52,6 +70,19 @@ class CheckStats:
             self.consecutive_errors = 0
         if result.status == "success":
             self.last_success = result.timestamp
+
+    def metrics(self) -> CheckMetrics:
+        """The typed figures."""
+        count = self.execution_count
+        return CheckMetrics(
+            execution_count=count,
+            status_counts=dict(self.status_counts),
+            average_duration_seconds=self.total_duration / count if count else None,
+            p95_duration_seconds=percentile(list(self.recent_durations), 0.95),
+            last_execution=self.last_execution,
+            last_success=self.last_success,
+            consecutive_errors=self.consecutive_errors,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

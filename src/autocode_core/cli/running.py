@@ -1,0 +1,125 @@
+"""Commands that run checks: ``check`` (once) and ``daemon`` (until stopped)."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+
+import anyio
+import structlog
+from anyio.streams.memory import MemoryObjectReceiveStream
+
+from autocode_core.cli.common import EXIT_USAGE, err, project_from
+from autocode_core.cli.logs import use_color
+from autocode_core.cli.report import exit_code, format_result, results_json
+from autocode_core.daemon.daemon import AutocodeDaemon
+from autocode_core.daemon.events import DaemonEvent
+from autocode_core.errors import CheckNotFoundError, ConfigError, DaemonAlreadyRunningError
+from autocode_core.models import CheckResult
+
+__all__ = ["check", "daemon"]
+
+
+def check(args: argparse.Namespace) -> int:
+    """``autocode check [NAME...]``: run checks once, print one line each, exit 0/1/2/3."""
+    project = project_from(args)
+    known = project.known_checks
+    failed = [name for name in known if name not in project.plugins.checks]
+    names = list(args.names) or [*project.enabled_checks(), *failed]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        err(str(CheckNotFoundError(unknown[0], known)))
+        return EXIT_USAGE
+    if not names:
+        if args.format == "json":
+            print(results_json([], str(project.root), 0))
+        else:
+            print("no checks are installed or enabled (install a plugin, e.g. `pip install autocode-git`)")
+        return 0
+    results = anyio.run(_run_all, AutocodeDaemon(project=project), names)
+    code = exit_code(results)
+    if args.format == "json":
+        print(results_json(results, str(project.root), code))
+    else:
+        color = use_color(sys.stdout)
+        for result in results:
+            print(format_result(result, color))
+    return code
+
+
+async def _run_all(daemon: AutocodeDaemon, names: list[str]) -> list[CheckResult]:
+    if not sys.stderr.isatty():
+        return await daemon.run_checks(names, trigger="cli")
+    events = daemon.events.subscribe()
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(_progress, events, list(dict.fromkeys(names)))
+        try:
+            return await daemon.run_checks(names, trigger="cli")
+        finally:
+            tg.cancel_scope.cancel()
+
+
+async def _progress(events: MemoryObjectReceiveStream[DaemonEvent], names: list[str]) -> None:
+    """A one-line status on the terminal while checks run (only on a TTY)."""
+    started = time.monotonic()
+    done: set[str] = set()
+    try:
+        with events:
+            while True:
+                with anyio.move_on_after(0.25):
+                    event = await events.receive()
+                    if event.type == "check_completed" and event.check_name:
+                        done.add(event.check_name)
+                    continue
+                pending = [n for n in names if n not in done]
+                line = (
+                    f"⏳ {len(done)}/{len(names)} done, running {', '.join(pending)} "
+                    f"({time.monotonic() - started:.0f}s)"
+                )
+                sys.stderr.write("\r\033[K" + line[:200])
+                sys.stderr.flush()
+    finally:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+
+def daemon(args: argparse.Namespace) -> int:
+    """``autocode daemon``: run the scheduler (and the HTTP server, when installed) until a signal."""
+    extra = [f"api.host={args.host}"] if args.host else []
+    extra += [f"api.port={args.port}"] if args.port is not None else []
+    runtime = AutocodeDaemon(project=project_from(args, extra))
+    log = structlog.get_logger("autocode.cli")
+    for info in runtime.failed_plugins:
+        log.error("plugin_failed_to_load", plugin=info.name, error=info.error)
+    try:
+        from autocode_core.server import service as http_service
+    except ImportError as exc:
+        log.warning(
+            "http_server_unavailable",
+            reason=str(exc),
+            hint="pip install 'autocode-core[server]' for the HTTP API and the dashboard",
+        )
+    else:
+        runtime.services.append(http_service)
+
+    async def serve() -> None:
+        async with anyio.create_task_group() as tg:
+            await tg.start(runtime.run)
+            with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+                async for signum in signals:
+                    log.info("signal_received", signal=signal.Signals(signum).name)
+                    runtime.stop()
+                    break
+
+    code = 0
+    try:
+        anyio.run(serve)
+    except* DaemonAlreadyRunningError as group:
+        err(str(group.exceptions[0]))
+        code = 1
+    except* ConfigError as group:  # e.g. the HTTP service refusing a public bind without a token
+        err(str(group.exceptions[0]))
+        code = EXIT_USAGE
+    return code

@@ -1,0 +1,194 @@
+"""``ResultStore``: the one place a finished run is kept.
+
+It holds the latest result of every check, the statistics of this process's
+runs, and the run history (SQLite, opened lazily: reading never creates the
+state folder, the first recorded run does). ``record`` does all three and
+returns the ``CompletedRun`` that listeners receive, with the check's streak of
+consecutive errors (read from the history on first sight of a check, so a
+restart or a one-shot ``autocode check`` neither repeats nor forgets it).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping
+from functools import partial
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, TypeVar
+
+import anyio
+import structlog
+
+from autocode_core.config.models import AutocodeConfig, HistoryConfig
+from autocode_core.errors import AutocodeError
+from autocode_core.models import CheckResult, CompletedRun
+from autocode_core.run.context import Trigger
+from autocode_core.store.history import HistoryStore, RunRecord
+from autocode_core.store.metrics import CheckMetrics, RunStats
+
+if TYPE_CHECKING:
+    from autocode_core.project import Project
+
+__all__ = ["ResultStore"]
+
+log = structlog.get_logger("autocode.store")
+T = TypeVar("T")
+
+
+class ResultStore:
+    """Latest results, run statistics and history of one project.
+
+    :param history_path: the history database (``<state_dir>/history.db``).
+    :param history: retention settings; ``enabled = false`` keeps nothing on disk.
+    :param prepare: creates the state folder before the database is first written.
+    """
+
+    def __init__(
+        self, history_path: Path, history: HistoryConfig, prepare: Callable[[], object] = lambda: None
+    ) -> None:
+        self.history_path = history_path
+        self.history_config = history
+        self._prepare = prepare
+        self._history: HistoryStore | None = None
+        self._history_error: str | None = None
+        self._latest: dict[str, CheckResult] = {}
+        self._streaks: dict[str, int] = {}
+        self.stats = RunStats()
+        self.total_runs = 0
+        store = self.history
+        if store is not None:  # the last result of every check, before any runs again
+            for name, record in self._safely(store.latest, {}).items():
+                self._latest[name] = record.to_result()
+
+    # -- reading -----------------------------------------------------------------
+    @property
+    def latest(self) -> Mapping[str, CheckResult]:
+        """The newest result of every check, by name (read-only view)."""
+        return MappingProxyType(self._latest)
+
+    @property
+    def history(self) -> HistoryStore | None:
+        """The run history: ``None`` if disabled, unavailable, or never written."""
+        if not self.history_config.enabled:
+            return None
+        if self._history is None and self._history_error is None and self.history_path.exists():
+            self._open()
+        return self._history
+
+    @property
+    def history_error(self) -> str | None:
+        """Why the history cannot be used, if it cannot."""
+        return self._history_error
+
+    def runs(self, name: str | None = None, limit: int = 50) -> list[RunRecord]:
+        """Stored runs, newest first, of one check or of all (empty without history)."""
+        store = self.history
+        return self._safely(partial(store.list_runs, name, limit), []) if store is not None else []
+
+    def metrics(self) -> dict[str, CheckMetrics]:
+        """Figures of every check that ran: from the history when kept, else this process's runs."""
+        store = self.history
+        if store is not None:
+            stored = self._safely(store.metrics, None)
+            if stored is not None:
+                return {name: CheckMetrics.model_validate(m) for name, m in stored.items()}
+        return {name: s.metrics() for name, s in self.stats.checks.items()}
+
+    # -- writing -----------------------------------------------------------------
+    def put(self, result: CheckResult) -> None:
+        """Show ``result`` as the latest of its check without recording a run (load failures)."""
+        self._latest[result.check_name] = result
+
+    async def record(
+        self,
+        result: CheckResult,
+        *,
+        plugin: str | None,
+        plugin_version: str | None,
+        trigger: Trigger,
+        run_id: str | None,
+        project_root: Path,
+        config: AutocodeConfig,
+    ) -> CompletedRun:
+        """Keep one finished run (latest, statistics, history) and describe it for listeners.
+
+        A history that cannot be written is logged; the result stays in memory.
+        """
+        name = result.check_name
+        store = self._writable()
+        before = self._streaks.get(name)
+        if before is None:
+            before = 0
+            if store is not None:
+                count = partial(store.consecutive_errors, name)
+                before = await anyio.to_thread.run_sync(self._safely, count, 0)
+        after = before + 1 if result.status == "error" else 0
+        self._streaks[name] = after
+        self._latest[name] = result
+        self.stats.record(result)
+        self.total_runs += 1
+        if store is not None:
+            write = partial(store.record, result, plugin=plugin, plugin_version=plugin_version, trigger=trigger)
+            try:
+                await anyio.to_thread.run_sync(write)
+            except Exception as exc:  # a full disk must not stop the checks
+                log.error("history_write_failed", check=name, error=repr(exc))
+        return CompletedRun(
+            result=result,
+            run_id=run_id,
+            plugin=plugin,
+            plugin_version=plugin_version,
+            trigger=trigger,
+            previous_errors=before,
+            consecutive_errors=after,
+            project_root=project_root,
+            config=config,
+        )
+
+    @classmethod
+    def for_project(cls, project: Project) -> ResultStore:
+        """The store of ``project``: its history (read lazily), its load failures as results."""
+        from autocode_core.run.outcome import error_result
+        from autocode_core.store.state_dir import ensure_state_dir
+
+        config = project.config
+        store = cls(
+            project.history_path,
+            config.history,
+            prepare=lambda: ensure_state_dir(project.root, project.config.daemon.state_dir),
+        )
+        for info in project.failed_plugins:
+            message = f"plugin {info.label} failed to load: {info.error}"
+            store.put(error_result(info.check or info.name, message, "load_error", plugin=info.name))
+        return store
+
+    def close(self) -> None:
+        """Close the history database (idempotent)."""
+        if self._history is not None:
+            self._history.close()
+            self._history = None
+
+    # -- internals -----------------------------------------------------------------
+    def _writable(self) -> HistoryStore | None:
+        if not self.history_config.enabled:
+            return None
+        if self._history is None and self._history_error is None:
+            self._open()
+        return self._history
+
+    def _open(self) -> None:
+        cfg = self.history_config
+        try:
+            self._prepare()  # the folder exists (or is about to): make sure it is marked as ours
+            self._history = HistoryStore(self.history_path, cfg.max_runs_per_check, cfg.max_age_days)
+        except (AutocodeError, OSError, sqlite3.Error) as exc:
+            self._history_error = str(exc)
+            log.error("history_unavailable", path=str(self.history_path), error=str(exc))
+
+    def _safely(self, read: Callable[[], T], default: T) -> T:
+        try:
+            return read()
+        except sqlite3.Error as exc:
+            log.error("history_read_failed", path=str(self.history_path), error=repr(exc))
+            return default
