@@ -5,9 +5,6 @@ schedule and on demand and keeps their results. Importing this package imports
 neither git, tiktoken, pytest nor a web framework.
 """
 
-from autocode_core.plugin.check_plugin import CheckPlugin
-from autocode_core.plugin.settings import CheckSettings
-from autocode_core.scheduling.clock import Clock, ManualClock, SystemClock
 from autocode_core.config.models import (
     ApiConfig,
     AutocodeConfig,
@@ -15,7 +12,6 @@ from autocode_core.config.models import (
     HistoryConfig,
     NotificationConfig,
 )
-from autocode_core.run.context import CheckContext
 from autocode_core.daemon.daemon import AutocodeDaemon
 from autocode_core.errors import (
     AutocodeError,
@@ -25,8 +21,12 @@ from autocode_core.errors import (
     PluginError,
     PluginLoadError,
 )
-from autocode_core.plugin.hookspecs import hookimpl, hookspec
 from autocode_core.models import CheckConfig, CheckResult, CheckStatus, DaemonStatus
+from autocode_core.plugin.check_plugin import CheckPlugin
+from autocode_core.plugin.hookspecs import hookimpl, hookspec
+from autocode_core.plugin.settings import CheckSettings
+from autocode_core.run.context import CheckContext
+from autocode_core.scheduling.clock import Clock, ManualClock, SystemClock
 from autocode_core.scheduling.scheduler import Scheduler
 
 __all__ = [

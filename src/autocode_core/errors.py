@@ -18,6 +18,7 @@ status ``error``, never an exception that escapes the scheduler.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Self
 
 __all__ = [
     "AutocodeError",
@@ -51,7 +52,7 @@ class ConfigProblem(str):
 
     def __new__(
         cls, source: str, key: str, reason: str, loc: Sequence[str] | None = None
-    ) -> ConfigProblem:
+    ) -> Self:
         text = ": ".join(part for part in (source, key, reason) if part)
         problem = super().__new__(cls, text)
         problem.source, problem.key, problem.reason = source, key, reason

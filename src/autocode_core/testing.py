@@ -31,10 +31,10 @@ import structlog
 
 from autocode_core.config.models import AutocodeConfig
 from autocode_core.config.sources import deep_merge
-from autocode_core.run.context import CheckContext
 from autocode_core.daemon.daemon import AutocodeDaemon
 from autocode_core.models import CheckResult
 from autocode_core.plugin.loader import LoadedPlugins, load_plugins
+from autocode_core.run.context import CheckContext
 
 __all__ = ["AutocodeHarness", "GitRepo", "make_context", "make_git_repo"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from autocode_core import AutocodeConfig, CheckResult
-from autocode_core.cli.report import config_data, exit_code, format_config, format_result, results_json
+from autocode_core import CheckResult
+from autocode_core.cli.report import exit_code, format_result, results_json
 
 
 def r(status, message, **details) -> CheckResult:
@@ -25,10 +25,6 @@ def test_exit_codes() -> None:
     assert exit_code([r("warning", "b"), r("error", "x", failure="timeout")]) == 3
 
 
-def test_results_json_and_config_rendering() -> None:
+def test_results_json() -> None:
     doc = json.loads(results_json([r("success", "a")], "/p", 0))
     assert doc["schema_version"] == 1 and doc["summary"] == {"success": 1, "warning": 0, "error": 0}
-    config = AutocodeConfig(api={"token": "t0ps3cret"}, profiles={"dev": {}})
-    data = config_data(config)
-    assert data["api"]["token"] == "**********" and "profiles" not in data
-    assert "api.port = 8080" in format_config(config).splitlines()

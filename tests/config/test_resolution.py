@@ -15,7 +15,7 @@ from autocode_core import (
     ConfigError,
     DaemonConfig,
 )
-from autocode_core.cli.report import config_data
+from autocode_core.config.display import config_data
 
 
 class TokenConfig(BaseModel):

@@ -18,7 +18,7 @@ def flaky_server(failures: int) -> tuple[ThreadingHTTPServer, list]:
     seen: list = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             seen.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             self.send_response(500 if len(seen) <= failures else 200)
             self.end_headers()
@@ -68,7 +68,7 @@ class _Inbox:
     def __init__(self) -> None:
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append((session.authenticated, envelope.content.decode()))
         return "250 OK"
 

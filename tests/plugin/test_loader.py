@@ -39,13 +39,13 @@ def test_entry_point_plugin_is_discovered(make_dist, unique) -> None:
         ("import autocode_core\n@autocode_core.hookimpl\ndef execute(context, extra): pass", "hooks do not match"),
         ("import autocode_core\n@autocode_core.hookimpl\ndef on_check_done(result): pass", "unknown hook(s) on_check_done"),
         (
-            "import autocode_core\n@autocode_core.hookimpl\ndef get_config(): raise RuntimeError('nope')\n"
-            "@autocode_core.hookimpl\ndef execute(context): pass",
+            ("import autocode_core\n@autocode_core.hookimpl\ndef get_config(): raise RuntimeError('nope')\n"
+            "@autocode_core.hookimpl\ndef execute(context): pass"),
             "get_config() raised RuntimeError: nope",
         ),
         (
-            "import autocode_core\n@autocode_core.hookimpl\ndef get_config(): return {'name': 'x'}\n"
-            "@autocode_core.hookimpl\ndef execute(context): pass",
+            ("import autocode_core\n@autocode_core.hookimpl\ndef get_config(): return {'name': 'x'}\n"
+            "@autocode_core.hookimpl\ndef execute(context): pass"),
             "get_config() returned dict",
         ),
         ("import autocode_core\n@autocode_core.hookimpl\ndef execute(context): pass", "describes no check"),

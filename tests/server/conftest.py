@@ -171,7 +171,7 @@ def running_daemon(daemon: AutocodeDaemon, http: HttpService) -> Iterator[None]:
     def target() -> None:
         try:
             anyio.run(main)
-        except BaseException as exc:  # noqa: BLE001  (reported to the test)
+        except BaseException as exc:
             errors.append(exc)
         finally:
             started.set()

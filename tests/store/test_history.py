@@ -16,8 +16,8 @@ import pytest
 import structlog
 
 from autocode_core import CheckPlugin, CheckResult
-from autocode_core.store.history import MIGRATIONS, SCHEMA_VERSION, HistorySchemaError, HistoryStore
 from autocode_core.models import utc_now
+from autocode_core.store.history import MIGRATIONS, SCHEMA_VERSION, HistorySchemaError, HistoryStore
 from autocode_core.testing import AutocodeHarness
 
 

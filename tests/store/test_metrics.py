@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from autocode_core.store.metrics import RECENT_DURATIONS, CheckStats, RunStats, percentile
 from autocode_core.models import CheckResult, utc_now
+from autocode_core.store.metrics import RECENT_DURATIONS, CheckStats, RunStats, percentile
 
 
 def r(status: str, duration: float = 1.0) -> CheckResult:

@@ -12,7 +12,8 @@ import sys
 
 from autocode_core.cli.common import EXIT_USAGE, err, project_from
 from autocode_core.cli.logs import use_color
-from autocode_core.cli.report import config_data, format_config, format_plugins, format_result
+from autocode_core.cli.report import format_plugins, format_result
+from autocode_core.config.display import config_data, format_config
 from autocode_core.daemon.observation import take_snapshot
 from autocode_core.daemon.snapshot import DaemonState
 from autocode_core.errors import CheckNotFoundError

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-from pydantic import BaseModel, SecretStr
 
 from autocode_core.models import CheckResult
-from autocode_core.run.outcome import could_not_run
 from autocode_core.plugin.loader import PluginInfo
+from autocode_core.run.outcome import could_not_run
 
 __all__ = [
     "JSON_SCHEMA_VERSION",
-    "config_data",
     "exit_code",
-    "format_config",
     "format_plugins",
     "format_result",
     "results_json",
@@ -77,35 +72,3 @@ def format_plugins(plugins: Sequence[PluginInfo]) -> str:
         if p.error:
             lines.extend("    " + line for line in p.error.splitlines())
     return "\n".join(lines)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, SecretStr):
-        return "**********" if value.get_secret_value() else ""
-    if isinstance(value, BaseModel):
-        return _plain(value.model_dump())
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, type):
-        return f"{value.__module__}.{value.__qualname__}"
-    return value
-
-
-def config_data(config: BaseModel) -> dict[str, Any]:
-    """The effective configuration as plain data, secrets masked, profiles left out."""
-    data = _plain(config)
-    data.pop("profiles", None)
-    return json.loads(json.dumps(data, default=str))
-
-
-def _flatten(data: Any, prefix: str = "") -> list[str]:
-    if isinstance(data, dict) and data:
-        return [line for k, v in data.items() for line in _flatten(v, f"{prefix}{k}.")]
-    return [f"{prefix[:-1]} = {json.dumps(data, ensure_ascii=False)}"]
-
-
-def format_config(config: BaseModel) -> str:
-    """``dotted.key = value`` lines of the effective configuration."""
-    return "\n".join(_flatten(config_data(config)))

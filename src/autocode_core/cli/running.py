@@ -56,9 +56,10 @@ async def _run_all(daemon: AutocodeDaemon, names: list[str]) -> list[CheckResult
     async with anyio.create_task_group() as tg:
         tg.start_soon(_progress, events, list(dict.fromkeys(names)))
         try:
-            return await daemon.run_checks(names, trigger="cli")
+            results = await daemon.run_checks(names, trigger="cli")
         finally:
             tg.cancel_scope.cancel()
+    return results
 
 
 async def _progress(events: MemoryObjectReceiveStream[DaemonEvent], names: list[str]) -> None:

@@ -159,17 +159,17 @@ def resolve_config(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConf
     if not isinstance(daemon_data, dict):
         daemon_data = {}
     if not isinstance(checks_data, dict):
-        problems.append(_problem(layers, ['checks'], f"must be a table of check settings"))
+        problems.append(_problem(layers, ['checks'], "must be a table of check settings"))
         checks_data = {}
     schedules: dict[str, CheckConfig] = {}
     settings: dict[str, BaseModel | None] = {}
     for name, declared in checks.items():
         user = daemon_data.get(name, {})
         if not isinstance(user, dict):
-            problems.append(_problem(layers, ['daemon', name], f"must be a table (a CheckConfig)"))
+            problems.append(_problem(layers, ['daemon', name], "must be a table (a CheckConfig)"))
             user = {}
         for key in sorted(set(user) - SCHEDULE_FIELDS):
-            warnings.append(_problem(layers, ['daemon', name, key], f"unknown key, ignored"))
+            warnings.append(_problem(layers, ['daemon', name, key], "unknown key, ignored"))
         base = declared.model_dump(include=SCHEDULE_FIELDS)
         try:
             schedules[name] = CheckConfig.model_validate(
@@ -189,7 +189,7 @@ def resolve_config(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConf
         except ValidationError as exc:
             problems += _problems(exc, ["checks", name], layers)
         for key in _unknown(model, raw, ""):
-            warnings.append(_problem(layers, ['checks', name, *key.split('.')], f"unknown key, ignored"))
+            warnings.append(_problem(layers, ['checks', name, *key.split('.')], "unknown key, ignored"))
     for name in sorted(set(checks_data) - set(checks)):
         warnings.append(_problem(layers, ['checks', name], f"no installed check named {name!r}"))
     core = {k: v for k, v in merged.items()}
@@ -200,7 +200,7 @@ def resolve_config(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConf
         if head[0] == "daemon" and len(head) == 2:
             warnings.append(_problem(layers, head, f"no installed check named {head[1]!r}, ignored"))
         else:
-            warnings.append(_problem(layers, head, f"unknown key, ignored"))
+            warnings.append(_problem(layers, head, "unknown key, ignored"))
     try:
         config = AutocodeConfig.model_validate(core)
     except ValidationError as exc:

@@ -184,6 +184,7 @@ def load_sources(
     :raises ConfigError: unreadable file, unknown profile, malformed override.
     """
     environ = os.environ if environ is None else environ
+    path: Path | None
     if config_file is not None:
         root, path = config_file.resolve().parent, config_file.resolve()
     else:

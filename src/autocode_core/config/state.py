@@ -14,7 +14,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from autocode_core.config.resolution import ResolvedConfig, resolve_config
-from autocode_core.config.sources import ConfigLayer, deep_merge, env_layer, load_sources, model_layer
+from autocode_core.config.sources import (
+    ConfigLayer,
+    deep_merge,
+    env_layer,
+    load_sources,
+    model_layer,
+)
 from autocode_core.models import CheckConfig
 
 __all__ = ["ConfigState"]

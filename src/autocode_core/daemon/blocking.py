@@ -9,17 +9,21 @@ lifecycle): an anyio blocking portal owns the thread and its event loop,
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import structlog
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 if TYPE_CHECKING:
     from autocode_core.daemon.daemon import AutocodeDaemon
 
 __all__ = ["DaemonThread"]
+
+log = structlog.get_logger("autocode.daemon")
 
 T = TypeVar("T")
 
@@ -67,16 +71,14 @@ class DaemonThread:
         if portal is None:
             return
         if future is not None and not future.done():
-            try:
+            with contextlib.suppress(RuntimeError):  # the loop is already closing
                 portal.call(self.daemon.request_stop)
-            except RuntimeError:
-                pass  # the loop is already closing
             try:
                 future.result(timeout)
             except TimeoutError:  # still stopping: cancel what is left
                 portal.call(portal.stop, True)
-            except BaseException:  # noqa: BLE001 - the daemon logged it; stopping goes on
-                pass
+            except BaseException as exc:  # noqa: BLE001 - stopping goes on whatever the run raised
+                log.warning("daemon_thread_ended_with_error", error=repr(exc))
         self._close(None)
 
     def _close(self, exc: BaseException | None) -> None:

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from contextlib import AsyncExitStack
 from functools import partial
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 import anyio
 import anyio.lowlevel
@@ -33,21 +34,17 @@ import structlog
 from anyio.abc import TaskStatus
 
 from autocode_core.config.models import AutocodeConfig
-from autocode_core.config.resolution import ResolvedConfig
 from autocode_core.daemon.blocking import DaemonThread
-from autocode_core.daemon.events import DaemonEvent, EventBus
-from autocode_core.daemon.listeners import ListenerDispatcher
+from autocode_core.daemon.controls import DaemonControls
+from autocode_core.daemon.events import EventBus
 from autocode_core.daemon.memory import watch_memory
 from autocode_core.daemon.observation import take_snapshot
-from autocode_core.daemon.runtime import DEFAULT_EXECUTORS, ExecutorFactory, Runtime, open_runtime
+from autocode_core.daemon.running import DaemonRuns
+from autocode_core.daemon.runtime import DEFAULT_EXECUTORS, ExecutorFactory, Runtime
 from autocode_core.daemon.snapshot import DaemonSnapshot, DaemonState, now_utc
 from autocode_core.daemon.views import DaemonViews
-from autocode_core.errors import CheckNotFoundError
-from autocode_core.models import CheckResult
-from autocode_core.plugin.loader import CheckEntry
 from autocode_core.project import Project
-from autocode_core.run.context import Trigger
-from autocode_core.run.runner import CheckRunner, RunHandle, RunRequest
+from autocode_core.run.runner import CheckRunner, RunHandle
 from autocode_core.scheduling.clock import Clock
 from autocode_core.scheduling.scheduler import Scheduler
 from autocode_core.store.results import ResultStore
@@ -60,10 +57,10 @@ log = structlog.get_logger("autocode.daemon")
 #: a long-running part started in the daemon's task group (the HTTP server):
 #: ``async def service(daemon, *, task_status)``, ready once it calls
 #: ``task_status.started()``, stopped by cancellation
-Service = Callable[..., Awaitable[None]]
+Service = Callable[..., Coroutine[Any, Any, None]]
 
 
-class AutocodeDaemon(DaemonViews):
+class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
     """Runs the installed checks on a schedule and on demand, and keeps their results.
 
     Takes ``Project``'s arguments (``project_root``, ``config``, ``plugins``,
@@ -160,125 +157,6 @@ class AutocodeDaemon(DaemonViews):
         """Names of the checks running now, whoever started them."""
         return self._runner[1].running if self._runner is not None else []
 
-    # -- running checks ------------------------------------------------------------
-    def _listeners(self) -> ListenerDispatcher:
-        return ListenerDispatcher(self.project.plugins.listeners(), self.config.daemon.listener_timeout_seconds)
-
-    @asynccontextmanager
-    async def _open_runtime(self, serve_listeners: bool) -> AsyncIterator[Runtime]:
-        async with open_runtime(
-            self.executors, self._runner_here(), self._listeners(), serve_listeners=serve_listeners,
-            drain_seconds=lambda: self.config.daemon.listener_timeout_seconds,
-        ) as runtime:
-            yield runtime
-
-    def _runner_here(self) -> CheckRunner:
-        """The runner of the current event loop (one per loop: limits and joins hold across callers)."""
-        native = anyio.lowlevel.current_token().native_token
-        if self._runner is None or self._runner[0] is not native:
-            self._runner = (native, CheckRunner(self.config.daemon.max_concurrent_checks, self._started))
-        return self._runner[1]
-
-    def _request(self, name: str, trigger: Trigger) -> RunRequest:
-        schedule, daemon_cfg = self.project.resolved.schedules[name], self.config.daemon
-        return RunRequest(
-            project_root=self.project_root, config=self.config, settings=self.settings_for(name),
-            timeout_seconds=schedule.timeout_seconds or daemon_cfg.check_timeout_seconds,
-            memory_limit_mb=daemon_cfg.max_memory_usage_mb, trigger=trigger,
-            execution=schedule.execution or daemon_cfg.execution,
-        )
-
-    def _started(self, handle: RunHandle) -> None:
-        log.info("check_started", check=handle.check_name, trigger=handle.trigger, run_id=handle.id)
-        self.events.publish(DaemonEvent(
-            type="check_started", check_name=handle.check_name, trigger=handle.trigger,
-            data={"run_id": handle.id},
-        ))
-
-    async def run_check(self, name: str, trigger: Trigger = "manual") -> CheckResult:
-        """Run one check now (or join its run in progress) and return its result.
-
-        A check whose plugin failed to load returns its load error.
-
-        :raises CheckNotFoundError: no check or failed plugin by that name.
-        """
-        entry = self._entry(name)
-        if entry is None:
-            return self.store.latest[name]
-        runtime = self._runtime
-        if runtime is not None and runtime.here():
-            return await self._run_on(runtime, entry, trigger)
-        async with self._open_runtime(serve_listeners=False) as once:
-            return await self._run_on(once, entry, trigger)
-
-    async def run_checks(self, names: Sequence[str], trigger: Trigger = "manual") -> list[CheckResult]:
-        """Run several checks concurrently (one runtime for all) and return their results in order.
-
-        :raises CheckNotFoundError: before anything runs, for the first unknown name.
-        """
-        names = list(dict.fromkeys(names))
-        entries = {name: self._entry(name) for name in names}
-        results: dict[str, CheckResult] = {n: self.store.latest[n] for n, e in entries.items() if e is None}
-        runtime = self._runtime
-
-        async def one(run_on: Runtime, entry: CheckEntry) -> None:
-            results[entry.name] = await self._run_on(run_on, entry, trigger)
-
-        async with AsyncExitStack() as stack:
-            if runtime is None or not runtime.here():
-                runtime = await stack.enter_async_context(self._open_runtime(serve_listeners=False))
-            async with anyio.create_task_group() as tg:
-                for entry in entries.values():
-                    if entry is not None:
-                        tg.start_soon(one, runtime, entry)
-        return [results[n] for n in names]
-
-    def _entry(self, name: str) -> CheckEntry | None:
-        entry = self.project.plugins.checks.get(name)
-        if entry is None and self.project.load_failure(name) is None:
-            raise CheckNotFoundError(name, self.project.known_checks)
-        return entry
-
-    async def _run_on(self, runtime: Runtime, entry: CheckEntry, trigger: Trigger) -> CheckResult:
-        request = self._request(entry.name, trigger)
-
-        async def completed(handle: RunHandle, result: CheckResult) -> None:
-            run = await self.store.record(
-                result, plugin=entry.plugin.name, plugin_version=entry.plugin.version,
-                trigger=trigger, run_id=handle.id, project_root=self.project_root, config=self.config,
-            )
-            log.info("check_completed", check=result.check_name, status=result.status,
-                     duration_seconds=round(result.duration_seconds or 0.0, 3))
-            self.events.publish(DaemonEvent(
-                type="check_completed", check_name=result.check_name, result=result,
-                data={"run_id": handle.id},
-            ))
-            await runtime.deliver(run)
-
-        return await runtime.runner.run(entry, request, runtime.executors, on_completed=completed)
-
-    def run_check_manually(self, name: str) -> CheckResult:
-        """Run one check from plain synchronous code and return its result.
-
-        If the daemon runs in a background thread (``start()``), the run happens
-        on its loop (and joins a run in progress). From async code use
-        ``await run_check(name)``.
-
-        :raises CheckNotFoundError: no check by that name.
-        :raises RuntimeError: called from inside an event loop.
-        """
-        try:
-            anyio.lowlevel.current_token()
-        except RuntimeError:  # no event loop in this thread: blocking is fine
-            pass
-        else:
-            raise RuntimeError(
-                f"run_check_manually() blocks; from async code use `await daemon.run_check({name!r})`"
-            )
-        if self._thread is not None and self._thread.alive:
-            return self._thread.call(self.run_check, name, "manual")
-        return anyio.run(self.run_check, name, "manual")
-
     # -- lifecycle --------------------------------------------------------------------
     async def run(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
         """Run the scheduler, the listeners and the services until ``stop()``.
@@ -358,7 +236,7 @@ class AutocodeDaemon(DaemonViews):
         await anyio.to_thread.run_sync(thread.start)
         self._thread = thread
 
-    async def __aenter__(self) -> AutocodeDaemon:
+    async def __aenter__(self) -> Self:
         # the lock first, outside the task group: its error is not wrapped in a group
         self._lock = self._take_lock()
         stack = AsyncExitStack()
@@ -375,79 +253,12 @@ class AutocodeDaemon(DaemonViews):
         self._cm_stack = stack
         return self
 
-    async def __aexit__(self, *exc_info: Any) -> bool | None:
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool | None:
         self.request_stop()
         stack, self._cm_stack = self._cm_stack, None
-        return await stack.__aexit__(*exc_info) if stack is not None else None
-
-    # -- configuration and controls ------------------------------------------------------
-    def update_config(self, config: AutocodeConfig | Mapping[str, Any]) -> None:
-        """Apply a configuration change live, without a restart.
-
-        The keys set in ``config`` (a model: the fields explicitly given; a
-        mapping: a partial update) overlay the current configuration. Intervals,
-        enable/disable, limits and plugin settings take effect at once. Safe
-        from any thread.
-
-        :raises ConfigError: the result would be invalid; nothing changes then.
-        """
-        resolved, update = self.project.preview(config)
-        for warning in resolved.warnings:
-            log.warning("config_warning", problem=warning)
-        self._call_on_loop(partial(self._apply, resolved))
-        self.project.accept(resolved, update)
-
-    def _apply(self, resolved: ResolvedConfig) -> None:
-        daemon_cfg = resolved.config.daemon
-        self.scheduler.jitter_seconds = daemon_cfg.jitter_seconds
-        if self._runner is not None:
-            self._runner[1].set_max_concurrent(daemon_cfg.max_concurrent_checks)
-        if self._runtime is not None:
-            self._runtime.listeners.timeout = daemon_cfg.listener_timeout_seconds
-        for name, schedule in resolved.schedules.items():
-            task = self.scheduler.tasks[name]
-            if task.interval_seconds != schedule.interval_minutes * 60:
-                self.scheduler.update_task_interval(name, schedule.interval_minutes * 60)
-            if schedule.enabled and not task.enabled:
-                self.scheduler.enable_task(name)
-            elif not schedule.enabled and task.enabled:
-                self.scheduler.disable_task(name)
-        log.info("config_updated")
-        self.events.publish(DaemonEvent(type="config_changed"))
-
-    def pause_check(self, name: str) -> None:
-        """Stop scheduling a check until ``resume_check`` (manual runs still work).
-
-        :raises CheckNotFoundError: no such check.
-        """
-        self._set_paused(name, True)
-
-    def resume_check(self, name: str) -> None:
-        """Undo ``pause_check``; ticks missed while paused coalesce into one run."""
-        self._set_paused(name, False)
-
-    def _set_paused(self, name: str, paused: bool) -> None:
-        self.project.entry(name)
-
-        def apply() -> None:
-            (self.scheduler.pause_task if paused else self.scheduler.resume_task)(name)
-            self.events.publish(DaemonEvent(type="task_changed", check_name=name, data={"paused": paused}))
-
-        self._call_on_loop(apply)
-
-    def enable_check(self, name: str, enabled: bool = True) -> None:
-        """Enable or disable a check; the same as ``daemon.<name>.enabled`` in ``update_config``."""
-        self.project.entry(name)
-        self.update_config({"daemon": {name: {"enabled": enabled}}})
-
-    def _call_on_loop(self, func: Callable[[], object]) -> None:
-        """Call ``func`` on the daemon's event loop (directly when there is none, or on it)."""
-        token = self._token
-        runtime = self._runtime
-        if token is None or (runtime is not None and runtime.here()):
-            func()
-            return
-        try:
-            anyio.from_thread.run_sync(func, token=token)
-        except RuntimeError:
-            func()  # the loop is gone
+        return await stack.__aexit__(exc_type, exc, tb) if stack is not None else None

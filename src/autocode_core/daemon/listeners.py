@@ -19,9 +19,8 @@ import structlog
 from anyio.abc import TaskStatus
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from autocode_core.plugin.calling import is_async_callable
 from autocode_core.models import CheckResult, CompletedRun
-from autocode_core.plugin.calling import call_hookimpl
+from autocode_core.plugin.calling import call_hookimpl, is_async_callable
 from autocode_core.plugin.loader import PluginInfo
 
 __all__ = ["ListenerDispatcher"]
@@ -59,7 +58,7 @@ class ListenerDispatcher:
                     value = await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
                     if inspect.isawaitable(value):
                         await value
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a listener bug is logged, others still run
                 self.failures[info.name] = self.failures.get(info.name, 0) + 1
                 log.error("listener_failed", plugin=info.name, check=name, error=repr(exc))
         if scope.cancelled_caught:

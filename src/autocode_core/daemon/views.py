@@ -31,8 +31,9 @@ class DaemonViews:
     project: Project
     store: ResultStore
 
-    def snapshot(self, *, history: bool = True) -> DaemonSnapshot:  # implemented by the daemon
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by AutocodeDaemon
+
+        def snapshot(self, *, history: bool = True) -> DaemonSnapshot: ...
 
     @property
     def config(self) -> AutocodeConfig:

@@ -22,10 +22,10 @@ from typing import Any
 import anyio
 import structlog
 
-from autocode_core.plugin.check_plugin import CheckPlugin
 from autocode_core.config.models import NotificationConfig
 from autocode_core.models import CheckResult, CompletedRun, utc_now
 from autocode_core.notify.channels import Notification, deliver
+from autocode_core.plugin.check_plugin import CheckPlugin
 
 __all__ = ["NotificationPlugin"]
 
@@ -57,12 +57,16 @@ class NotificationPlugin(CheckPlugin):
             return {name: {"sent": h.sent, "failed": h.failed, "last_error": h.last_error,
                            "last_attempt": h.last_attempt} for name, h in sorted(self.channels.items())}
 
-    async def on_check_completed(self, check_name: str, result: CheckResult, run: CompletedRun) -> None:
+    async def on_check_completed(
+        self, check_name: str, result: CheckResult, run: CompletedRun | None = None
+    ) -> None:
         """Notify when a check's streak of errors reaches the threshold, and when it ends.
 
         The streak comes with the run (kept across restarts through the
         history), so nothing is counted here. Returns at once when
         notifications are off; sending happens in a worker thread."""
+        if run is None:  # called by hand, without the run: no streak to judge
+            return
         config = getattr(run.config, "notifications", None)
         if not isinstance(config, NotificationConfig) or not config.enabled or not config.channels:
             return

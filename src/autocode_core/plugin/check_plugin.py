@@ -24,11 +24,12 @@ working the same way.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 from pydantic import BaseModel
 
-from autocode_core.models import CheckConfig, CheckResult
+from autocode_core.models import CheckConfig, CheckResult, CompletedRun
 from autocode_core.run.context import SettingsT
 
 if TYPE_CHECKING:
@@ -83,9 +84,15 @@ class CheckPlugin(Generic[SettingsT]):
             env_vars=dict(self.env_vars),
         )
 
-    def execute(self, context: CheckContext[SettingsT]) -> CheckResult:
-        """Run the check; see the ``execute`` hookspec. Subclasses must override it."""
+    def execute(self, context: CheckContext[SettingsT]) -> CheckResult | Awaitable[CheckResult]:
+        """Run the check; see the ``execute`` hookspec. Subclasses must override it
+        (with a plain method or an ``async def``)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement execute()")
 
-    def on_check_completed(self, check_name: str, result: CheckResult) -> None:
-        """React to any check's completion; see the hookspec. No-op by default."""
+    def on_check_completed(
+        self, check_name: str, result: CheckResult, run: CompletedRun | None = None
+    ) -> Awaitable[None] | None:
+        """React to any check's completion; see the hookspec. No-op by default
+        (override it with a plain method or an ``async def``, taking the
+        arguments it uses)."""
+        return None

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from autocode_core.run.context import CheckContext
     from autocode_core.models import CheckConfig, CheckResult, CompletedRun
+    from autocode_core.run.context import CheckContext
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
 

@@ -24,11 +24,11 @@ from typing import Any, Literal
 
 import pluggy
 
+from autocode_core.errors import PluginLoadError
+from autocode_core.models import CheckConfig
 from autocode_core.plugin import hookspecs
 from autocode_core.plugin.calling import call_hookimpl
 from autocode_core.plugin.check_plugin import CheckPlugin
-from autocode_core.errors import PluginLoadError
-from autocode_core.models import CheckConfig
 
 __all__ = [
     "BUILTIN_PLUGINS",
@@ -125,9 +125,10 @@ class _AutocodePluginManager(pluggy.PluginManager):
         opts = super().parse_hookimpl_opts(plugin, name)
         if opts is not None or not isinstance(plugin, CheckPlugin) or name not in HOOK_NAMES:
             return opts
-        if name in CheckPlugin.OPTIONAL_HOOKS:
-            if getattr(type(plugin), name) is getattr(CheckPlugin, name):
-                return None
+        if name in CheckPlugin.OPTIONAL_HOOKS and getattr(type(plugin), name) is getattr(
+            CheckPlugin, name
+        ):
+            return None
         return {}
 
 

@@ -89,7 +89,7 @@ class CheckExecutor(ABC):
     #: the ``execution`` setting that selects this executor
     name: ClassVar[str]
 
-    async def start(self, stack: AsyncExitStack) -> None:
+    async def start(self, stack: AsyncExitStack) -> None:  # noqa: B027 - optional, no-op by default
         """Acquire what runs need (workers, connections); push their release onto ``stack``."""
 
     @abstractmethod
@@ -131,7 +131,7 @@ class InlineExecutor(CheckExecutor):
                     failure = error_result(entry.name, str(exc), "plugin_error", plugin=plugin.name)
                 except RunCancelledError:
                     pass  # the deadline below explains it
-                except (Exception, SystemExit) as exc:
+                except (Exception, SystemExit) as exc:  # noqa: BLE001 - any plugin fault is a result
                     log.error("check_raised", error=repr(exc))
                     failure = error_result(
                         entry.name,

@@ -15,6 +15,7 @@ loop, except ``stop``, which is safe from any thread.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import math
 import random
@@ -294,7 +295,7 @@ class Scheduler:
                 if inspect.isawaitable(value):
                     await value
             task.last_error = None
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a task that raises is logged and rescheduled
             task.error_count += 1
             task.last_error = f"{type(exc).__name__}: {exc}"
             log.error("task_failed", task=task.name, error=task.last_error)
@@ -323,7 +324,5 @@ class Scheduler:
         if threading.get_ident() == self._loop_thread:
             self._poke()
         else:
-            try:
+            with contextlib.suppress(RuntimeError):  # the loop is already gone
                 anyio.from_thread.run_sync(self._poke, token=self._token)
-            except RuntimeError:
-                pass  # the loop is already gone

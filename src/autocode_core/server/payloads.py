@@ -13,9 +13,8 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from autocode_core.models import CheckResult
-
 from autocode_core.daemon.snapshot import CheckSnapshot, DaemonSnapshot, plugin_dict
+from autocode_core.models import CheckResult
 
 __all__ = [
     "ApiJSONResponse",

@@ -9,8 +9,8 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from autocode_core.daemon.daemon import AutocodeDaemon
-from autocode_core.errors import CheckNotFoundError
 from autocode_core.daemon.snapshot import metrics_dict
+from autocode_core.errors import CheckNotFoundError
 from autocode_core.server.payloads import (
     ApiJSONResponse,
     check_entry,

@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 
+from autocode_core.config.display import config_data
 from autocode_core.daemon.daemon import AutocodeDaemon
 from autocode_core.daemon.snapshot import plugin_dict, schedule_dict
 from autocode_core.errors import CheckNotFoundError, ConfigError
-from autocode_core.cli.report import config_data
 from autocode_core.server.config_patch import parse_update, problems_from_error
 from autocode_core.server.payloads import ApiJSONResponse
 from autocode_core.server.routes_checks import not_found

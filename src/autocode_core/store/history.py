@@ -26,8 +26,8 @@ import structlog
 from pydantic import BaseModel
 
 from autocode_core.errors import AutocodeError
-from autocode_core.store.metrics import percentile
 from autocode_core.models import CheckResult, CheckStatus, utc_now
+from autocode_core.store.metrics import percentile
 
 __all__ = ["SCHEMA_VERSION", "HistorySchemaError", "HistoryStore", "RunRecord"]
 

@@ -58,8 +58,8 @@ class ResultStore:
         self.total_runs = 0
         store = self.history
         if store is not None:  # the last result of every check, before any runs again
-            for name, record in self._safely(store.latest, {}).items():
-                self._latest[name] = record.to_result()
+            latest: dict[str, RunRecord] = self._safely(store.latest, {})
+            self._latest.update((name, record.to_result()) for name, record in latest.items())
 
     # -- reading -----------------------------------------------------------------
     @property
@@ -132,7 +132,7 @@ class ResultStore:
             write = partial(store.record, result, plugin=plugin, plugin_version=plugin_version, trigger=trigger)
             try:
                 await anyio.to_thread.run_sync(write)
-            except Exception as exc:  # a full disk must not stop the checks
+            except Exception as exc:  # noqa: BLE001 - a full disk must not stop the checks
                 log.error("history_write_failed", check=name, error=repr(exc))
         return CompletedRun(
             result=result,
