@@ -59,8 +59,9 @@ class CheckConfig(BaseModel):
       ``DaemonConfig(git_check=CheckConfig(interval_minutes=2))``), where only
       the fields the user sets override the plugin's defaults.
 
-    ``execution`` names the executor that runs the check (``daemon.execution``
-    when unset).
+    ``execution`` names the executor that runs the check and
+    ``memory_limit_mb`` bounds its process tree's resident memory (both default
+    to the ``daemon`` settings).
 
     ``settings_model`` is the pydantic model of the check's own settings, read
     from ``checks.<name>`` in the configuration. ``config_aliases`` maps other
@@ -78,6 +79,7 @@ class CheckConfig(BaseModel):
     timeout_seconds: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     run_at_start: bool | None = None
     execution: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$")
+    memory_limit_mb: float | None = Field(default=None, ge=16, le=1_048_576, allow_inf_nan=False)
     description: str = ""
     settings_model: type[BaseModel] | None = Field(default=None, exclude=True)
     config_aliases: dict[str, str] = Field(default_factory=dict, exclude=True)

@@ -144,6 +144,21 @@ class Project:
             raise CheckNotFoundError(name, self.known_checks)
         return entry
 
+    def execution_for(self, name: str) -> str:
+        """The executor a loaded check runs on: its own ``execution``, else
+        ``daemon.execution``; ``"auto"`` means ``"process"`` for installed plugins
+        and ``"inline"`` for plugins registered in code."""
+        own = self._resolved.schedules[name].execution
+        chosen = own or self.config.daemon.execution
+        if chosen != "auto":
+            return chosen
+        return "inline" if self.entry(name).plugin.source == "registered" else "process"
+
+    def memory_limit_for(self, name: str) -> float | None:
+        """The resident-memory limit (MB) of a check's process tree, ``None`` for none."""
+        own = self._resolved.schedules[name].memory_limit_mb
+        return own if own is not None else self.config.daemon.check_memory_limit_mb
+
     def enabled_checks(self) -> list[str]:
         """Loaded checks that the configuration enables, sorted."""
         return [n for n in self.check_names if self._resolved.schedules[n].enabled]

@@ -169,9 +169,12 @@ def test_memory_limit_applies_to_check_subprocesses(tmp_path) -> None:
 
     h = AutocodeHarness()
     h.register(Hog)
-    limited = h.run_check("hog_check", tmp_path, config={"daemon": {"max_memory_usage_mb": 200}})
-    assert limited.status == "error" and "MemoryError" in limited.message
-    roomy = h.run_check("hog_check", tmp_path, config={"daemon": {"max_memory_usage_mb": 2048}})
+    # the limit is resident memory of the check's subprocesses, watched while they run
+    # (no virtual-memory rlimit: it broke threads and memory-mapped git packs)
+    limited = h.run_check("hog_check", tmp_path, config={"daemon": {"check_memory_limit_mb": 200}})
+    assert limited.status == "error" and limited.details["failure"] == "memory"
+    assert "memory limit of 200 MB" in limited.message and limited.details["peak_memory_mb"] > 200
+    roomy = h.run_check("hog_check", tmp_path, config={"daemon": {"check_memory_limit_mb": 2048}})
     assert roomy.status == "success"
 
 

@@ -43,6 +43,13 @@ class DaemonConfig(BaseModel):
 
     Extra keys are per-check schedules (``daemon.<check name>``, a
     ``CheckConfig``) or sections a plugin claims (``daemon.token_alerts``).
+
+    ``execution`` picks the executor of every check: ``"auto"`` runs installed
+    plugins (entry points, built-ins) in worker processes and plugins
+    registered in code inline; ``"process"``, ``"inline"`` or another
+    executor's name force one. ``check_memory_limit_mb`` bounds the resident
+    memory of a check's worker and everything it starts (``None``: no limit);
+    ``max_memory_usage_mb`` is the daemon's own memory, warned about.
     """
 
     model_config = ConfigDict(extra="allow", validate_assignment=True)
@@ -54,7 +61,8 @@ class DaemonConfig(BaseModel):
     jitter_seconds: float = Field(default=0.0, ge=0, allow_inf_nan=False)
     listener_timeout_seconds: float = Field(default=30.0, gt=0, allow_inf_nan=False)
     state_dir: str = ".autocode"
-    execution: str = Field(default="inline", pattern=r"^[a-z][a-z0-9_-]*$")
+    execution: str = Field(default="auto", pattern=r"^[a-z][a-z0-9_-]*$")
+    check_memory_limit_mb: float | None = Field(default=2048.0, ge=16, le=1_048_576, allow_inf_nan=False)
 
 
 class ApiConfig(BaseModel):

@@ -29,7 +29,13 @@ from autocode_core.models import CheckConfig
 __all__ = ["ResolvedConfig", "resolve_config"]
 
 SCHEDULE_FIELDS = {
-    "enabled", "interval_minutes", "timeout_seconds", "run_at_start", "execution", "description"
+    "enabled",
+    "interval_minutes",
+    "timeout_seconds",
+    "run_at_start",
+    "execution",
+    "memory_limit_mb",
+    "description",
 }
 
 

@@ -96,13 +96,12 @@ def take_snapshot(
         handle = runs.get(name)
         failed = project.load_failure(name) if entry is None else None
         plugin = entry.plugin if entry is not None else failed
-        schedule = project.resolved.schedules.get(name)
         checks[name] = CheckSnapshot(
             name=name,
             loaded=entry is not None,
             description=entry.defaults.description if entry is not None else "",
             plugin=plugins.get(plugin.name) if plugin is not None else None,
-            execution=(schedule.execution or daemon_cfg.execution) if schedule is not None else None,
+            execution=project.execution_for(name) if entry is not None else None,
             schedule=_schedule(project, scheduler, name)
             if scheduler is not None and name in scheduler.tasks
             else None,

@@ -24,6 +24,7 @@ from autocode_core.errors import CheckNotFoundError
 from autocode_core.models import CheckResult
 from autocode_core.plugin.loader import CheckEntry
 from autocode_core.run.context import Trigger
+from autocode_core.run.executor import ExecutorSetup
 from autocode_core.run.runner import CheckRunner, RunHandle, RunRequest
 from autocode_core.store.results import ResultStore
 
@@ -61,8 +62,13 @@ class DaemonRuns:
 
     @asynccontextmanager
     async def _open_runtime(self, serve_listeners: bool) -> AsyncIterator[Runtime]:
+        def setup(execution: str) -> ExecutorSetup:
+            checks = self.project.plugins.checks
+            mine = tuple(e for n, e in checks.items() if self.project.execution_for(n) == execution)
+            return ExecutorSetup(self.config, mine, serve_listeners)
+
         async with open_runtime(
-            self.executors, self._runner_here(), self._listeners(), serve_listeners=serve_listeners,
+            self.executors, setup, self._runner_here(), self._listeners(), serve_listeners=serve_listeners,
             drain_seconds=lambda: self.config.daemon.listener_timeout_seconds,
         ) as runtime:
             yield runtime
@@ -79,8 +85,8 @@ class DaemonRuns:
         return RunRequest(
             project_root=self.project_root, config=self.config, settings=self.settings_for(name),
             timeout_seconds=schedule.timeout_seconds or daemon_cfg.check_timeout_seconds,
-            memory_limit_mb=daemon_cfg.max_memory_usage_mb, trigger=trigger,
-            execution=schedule.execution or daemon_cfg.execution,
+            memory_limit_mb=self.project.memory_limit_for(name), trigger=trigger,
+            execution=self.project.execution_for(name),
         )
 
     def _started(self, handle: RunHandle) -> None:

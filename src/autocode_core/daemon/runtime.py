@@ -24,14 +24,17 @@ import anyio.lowlevel
 
 from autocode_core.daemon.listeners import ListenerDispatcher
 from autocode_core.models import CompletedRun
-from autocode_core.run.executor import CheckExecutor, InlineExecutor
+from autocode_core.run.executor import CheckExecutor, ExecutorFactory, ExecutorSetup, InlineExecutor
+from autocode_core.run.process.executor import ProcessExecutor
 from autocode_core.run.runner import CheckRunner
 
 __all__ = ["DEFAULT_EXECUTORS", "ExecutorFactory", "Runtime", "open_runtime"]
 
-ExecutorFactory = Callable[[], CheckExecutor]
 #: executors every runtime gets, by ``execution`` name
-DEFAULT_EXECUTORS: Mapping[str, ExecutorFactory] = {"inline": InlineExecutor}
+DEFAULT_EXECUTORS: Mapping[str, ExecutorFactory] = {
+    "inline": InlineExecutor.from_setup,
+    "process": ProcessExecutor.from_setup,
+}
 
 
 @dataclass
@@ -62,6 +65,7 @@ class Runtime:
 @asynccontextmanager
 async def open_runtime(
     executors: Mapping[str, ExecutorFactory],
+    setup: Callable[[str], ExecutorSetup],
     runner: CheckRunner,
     listeners: ListenerDispatcher,
     *,
@@ -70,12 +74,14 @@ async def open_runtime(
 ) -> AsyncIterator[Runtime]:
     """Start the executors (and serve the listeners), yield the runtime, release them.
 
+    :param setup: what the executor of a given name is built with.
+
     :param drain_seconds: how long served listeners may take to drain at exit.
     """
     async with AsyncExitStack() as stack:
         started: dict[str, CheckExecutor] = {}
         for name, factory in executors.items():
-            executor = factory()
+            executor = factory(setup(name))
             await executor.start(stack)
             started[name] = executor
         runtime = Runtime(

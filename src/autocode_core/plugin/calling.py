@@ -23,5 +23,7 @@ def is_async_callable(obj: Any) -> bool:
 
 
 def call_hookimpl(impl: pluggy.HookImpl, **kwargs: Any) -> Any:
-    """Call one implementation with the arguments it asks for (pluggy's opt-in arguments)."""
-    return impl.function(*(kwargs[name] for name in impl.argnames))
+    """Call one implementation with the arguments it asks for (pluggy's opt-in
+    arguments); arguments it declares with a default are passed by keyword when given."""
+    optional = {name: kwargs[name] for name in impl.kwargnames if name in kwargs}
+    return impl.function(*(kwargs[name] for name in impl.argnames), **optional)

@@ -37,6 +37,8 @@ __all__ = [
     "LoadedPlugins",
     "PluginInfo",
     "create_plugin_manager",
+    "import_target",
+    "importable_target",
     "load_plugins",
 ]
 
@@ -62,6 +64,8 @@ class PluginInfo:
     version: str | None = None
     target: str | None = None
     status: PluginStatus = "loaded"
+    #: ``module:attribute`` a worker process can import it by (``None``: only in this process)
+    importable: str | None = None
     check: str | None = None
     hooks: list[str] = field(default_factory=list)
     error: str | None = None
@@ -203,8 +207,10 @@ def _candidates(
 ) -> Iterable[tuple[PluginInfo, Any]]:
     """Yield (info, loader) pairs: built-ins, entry points, then explicit plugins."""
     for name, target in BUILTIN_PLUGINS:
-        yield PluginInfo(name, "builtin", "autocode-core", _version("autocode-core"), target), (
-            lambda target=target: _import_target(target)
+        yield PluginInfo(
+            name, "builtin", "autocode-core", _version("autocode-core"), target, importable=target
+        ), (
+            lambda target=target: import_target(target)
         )
     if entry_points:
         for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
@@ -215,20 +221,35 @@ def _candidates(
                 dist.metadata["Name"] if dist is not None else None,
                 dist.version if dist is not None else None,
                 ep.value,
+                importable=ep.value,
             )
             yield info, ep.load
     for item in plugins:
         name, obj = item if isinstance(item, tuple) else (_default_name(item), item)
-        yield PluginInfo(name, "registered", target=repr(obj)), (lambda obj=obj: obj)
+        yield PluginInfo(name, "registered", target=repr(obj), importable=importable_target(obj)), (
+            lambda obj=obj: obj
+        )
 
 
-def _import_target(target: str) -> Any:
+def import_target(target: str) -> Any:
     """``package.module`` or ``package.module:attribute``, as in entry points."""
     module_name, _, attribute = target.partition(":")
     obj = importlib.import_module(module_name)
     for part in attribute.split(".") if attribute else ():
         obj = getattr(obj, part)
     return obj
+
+
+def importable_target(obj: Any) -> str | None:
+    """``module:qualname`` for a module, class or function another process can import, else ``None``."""
+    if inspect.ismodule(obj):
+        return obj.__name__ if getattr(obj, "__spec__", None) is not None else None
+    if not (inspect.isclass(obj) or inspect.isfunction(obj)):
+        return None
+    module, qualname = getattr(obj, "__module__", None), getattr(obj, "__qualname__", "")
+    if not module or "<locals>" in qualname or module == "__main__":
+        return None
+    return f"{module}:{qualname}"
 
 
 def _default_name(obj: Any) -> str:

@@ -12,11 +12,12 @@ APScheduler 4 composes its job executors.
 from __future__ import annotations
 
 import inspect
-import threading
 import traceback
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -31,9 +32,11 @@ from autocode_core.plugin.calling import call_hookimpl, is_async_callable
 from autocode_core.plugin.loader import CheckEntry
 from autocode_core.run.context import CheckContext, Trigger
 from autocode_core.run.outcome import error_result, result_from_value
+from autocode_core.run.process.tree import tree_rss_bytes
 from autocode_core.run.processes import CheckProcesses, RunCancelledError
+from autocode_core.run.threads import run_in_daemon_thread
 
-__all__ = ["CheckExecutor", "InlineExecutor", "RunJob"]
+__all__ = ["CheckExecutor", "ExecutorFactory", "ExecutorSetup", "InlineExecutor", "RunJob"]
 
 log = structlog.get_logger("autocode.runner")
 
@@ -74,6 +77,20 @@ class RunJob:
         )
 
 
+@dataclass(frozen=True)
+class ExecutorSetup:
+    """What an executor factory may use to build an executor for one runtime.
+
+    ``checks`` are the loaded checks that will run on this executor (by the
+    ``execution`` setting); ``serving`` is true for a daemon's long-lived
+    runtime (worth warming up), false for a one-shot ``run_check``.
+    """
+
+    config: AutocodeConfig
+    checks: tuple[CheckEntry, ...]
+    serving: bool
+
+
 class CheckExecutor(ABC):
     """Carries out runs; one instance per daemon runtime.
 
@@ -96,42 +113,54 @@ class CheckExecutor(ABC):
     async def execute(self, job: RunJob) -> CheckResult:
         """Run ``job`` to a result (see the class's contract)."""
 
+    def worker_pid(self, run_id: str) -> int | None:
+        """The process running ``run_id`` when it is not this one (for status)."""
+        return None
+
+    def counters(self) -> dict[str, int]:
+        """Counts for ``/metrics`` (worker starts, crashes, kills...); none by default."""
+        return {}
+
+
+#: builds one executor for a runtime; registered by ``execution`` name
+ExecutorFactory = Callable[[ExecutorSetup], CheckExecutor]
+
 
 class InlineExecutor(CheckExecutor):
     """Runs the plugin in this process: a plain function in a worker thread,
     an ``async def`` on the event loop.
 
-    Cheap, but not isolated: a thread that ignores its deadline is abandoned
-    (and counted in ``abandoned_threads``) while its subprocesses are killed.
+    Cheap, but not isolated: a synchronous plugin that ignores its deadline is
+    abandoned in a daemon thread while its subprocesses are killed, and an
+    ``async def`` one that blocks the loop blocks everything. The memory limit
+    applies to the subprocesses it starts through ``context.run_process``.
     """
 
     name: ClassVar[str] = "inline"
 
-    def __init__(self, max_threads: int = 512) -> None:
-        self._threads = anyio.CapacityLimiter(max_threads)
-        self._abandoned = 0
-        self._abandoned_lock = threading.Lock()
-
-    @property
-    def abandoned_threads(self) -> int:
-        """Worker threads of timed-out synchronous checks that have not returned yet."""
-        return self._abandoned
+    @classmethod
+    def from_setup(cls, setup: ExecutorSetup) -> InlineExecutor:
+        """The executor of a runtime (it keeps nothing)."""
+        return cls()
 
     async def execute(self, job: RunJob) -> CheckResult:
         entry, plugin = job.entry, job.entry.plugin
-        processes = CheckProcesses(job.memory_limit_mb)
+        processes = CheckProcesses()
         context = job.context(processes)
         value: Any = None
         failure: CheckResult | None = None
+        memory = _SubprocessMemory(processes, job.memory_limit_mb)
         try:
             with anyio.move_on_after(job.timeout_seconds) as scope:
                 try:
-                    value = await self._call(entry, context)
+                    value = await self._call_watched(entry, context, memory)
                 except PluginError as exc:
                     failure = error_result(entry.name, str(exc), "plugin_error", plugin=plugin.name)
                 except RunCancelledError:
                     pass  # the deadline below explains it
-                except (Exception, SystemExit) as exc:  # noqa: BLE001 - any plugin fault is a result
+                except anyio.get_cancelled_exc_class():
+                    raise
+                except BaseException as exc:  # noqa: BLE001 - any plugin fault (KeyboardInterrupt too) is a result
                     log.error("check_raised", error=repr(exc))
                     failure = error_result(
                         entry.name,
@@ -142,6 +171,14 @@ class InlineExecutor(CheckExecutor):
                     )
         finally:
             killed = processes.kill_all()  # on outside cancellation too
+        if memory.exceeded:
+            return error_result(
+                entry.name,
+                f"{entry.name} used more than its memory limit of {job.memory_limit_mb:g} MB "
+                f"(peak {memory.peak_mb:.0f} MB; plugin {plugin.label}); {killed} subprocess(es) killed",
+                "memory", plugin=plugin.name, memory_limit_mb=job.memory_limit_mb,
+                peak_memory_mb=round(memory.peak_mb, 1), killed_processes=killed,
+            )
         if scope.cancelled_caught:
             log.warning("check_timed_out", timeout_seconds=job.timeout_seconds)
             return error_result(
@@ -157,30 +194,64 @@ class InlineExecutor(CheckExecutor):
             return failure
         return result_from_value(entry.name, plugin.label, plugin.name, value)
 
+    async def _call_watched(
+        self, entry: CheckEntry, context: CheckContext[Any], memory: _SubprocessMemory
+    ) -> Any:
+        """``_call`` while ``memory`` watches; the plugin's own exception comes out as is."""
+        outcome: dict[str, Any] = {}
+
+        async def call() -> None:
+            try:
+                outcome["value"] = await self._call(entry, context)
+            except anyio.get_cancelled_exc_class():
+                raise
+            except BaseException as exc:  # noqa: BLE001 - re-raised below, outside the task group
+                outcome["error"] = exc
+            finally:
+                tg.cancel_scope.cancel()
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(memory.watch, tg.cancel_scope)
+            tg.start_soon(call)
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome.get("value")
+
     async def _call(self, entry: CheckEntry, context: CheckContext[Any]) -> Any:
         impl = entry.execute
         if is_async_callable(impl.function):
             return await call_hookimpl(impl, context=context)
-        finished = threading.Event()
-        abandoned = threading.Event()
-
-        def in_thread() -> Any:
-            try:
-                return call_hookimpl(impl, context=context)
-            finally:
-                with self._abandoned_lock:
-                    finished.set()
-                    if abandoned.is_set():
-                        self._abandoned -= 1
-
-        try:
-            value = await anyio.to_thread.run_sync(in_thread, abandon_on_cancel=True, limiter=self._threads)
-        except anyio.get_cancelled_exc_class():
-            with self._abandoned_lock:
-                if not finished.is_set():
-                    abandoned.set()
-                    self._abandoned += 1
-            raise
+        # a daemon thread: one that never returns cannot keep the process from exiting
+        value = await run_in_daemon_thread(partial(call_hookimpl, impl, context=context))
         if inspect.isawaitable(value):
             value = await value
         return value
+
+
+class _SubprocessMemory:
+    """Watches the resident memory of a run's subprocesses (and theirs) against a limit."""
+
+    POLL_SECONDS = 0.2
+
+    def __init__(self, processes: CheckProcesses, limit_mb: float | None) -> None:
+        self.processes = processes
+        self.limit_mb = limit_mb
+        self.peak_mb = 0.0
+        self.exceeded = False
+
+    async def watch(self, scope: anyio.CancelScope) -> None:
+        """Poll until cancelled; past the limit, kill the subprocesses and cancel ``scope``."""
+        if self.limit_mb is None:
+            return
+        while True:
+            await anyio.sleep(self.POLL_SECONDS)
+            pids = self.processes.live_pids()
+            if not pids:
+                continue
+            used = sum(tree_rss_bytes(pid) for pid in pids) / 1048576
+            self.peak_mb = max(self.peak_mb, used)
+            if used > self.limit_mb:
+                self.exceeded = True
+                self.processes.kill_all()
+                scope.cancel()
+                return

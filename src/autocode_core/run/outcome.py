@@ -8,18 +8,41 @@ accepts what ``execute`` returned or explains why it is not a result.
 
 from __future__ import annotations
 
+import json
+import math
+from datetime import date, datetime
+from enum import Enum
+from pathlib import PurePath
 from typing import Any, Literal
 
 import structlog
 
 from autocode_core.models import CheckResult, utc_now
 
-__all__ = ["CANNOT_RUN", "FailureKind", "could_not_run", "error_result", "result_from_value"]
+__all__ = [
+    "CANNOT_RUN",
+    "MAX_DETAILS_BYTES",
+    "FailureKind",
+    "could_not_run",
+    "error_result",
+    "result_from_value",
+    "sanitize_result",
+]
+
+#: the largest ``details`` a result may carry, as JSON (bulky output belongs in a file)
+MAX_DETAILS_BYTES = 1024 * 1024
 
 log = structlog.get_logger("autocode.runner")
 
 FailureKind = Literal[
-    "load_error", "plugin_error", "exception", "timeout", "invalid_result", "cancelled"
+    "load_error",
+    "plugin_error",
+    "exception",
+    "timeout",
+    "invalid_result",
+    "cancelled",
+    "crashed",
+    "memory",
 ]
 #: every ``FailureKind``: results carrying one mean "the check could not run" (exit code 3)
 CANNOT_RUN: frozenset[str] = frozenset(FailureKind.__args__)  # type: ignore[attr-defined]
@@ -61,4 +84,77 @@ def result_from_value(check_name: str, plugin_label: str, plugin_name: str, valu
         f"plugin {plugin_label} returned {type(value).__name__}, expected CheckResult: {shown}",
         "invalid_result",
         plugin=plugin_name,
+    )
+
+
+class _NotJSON(ValueError):
+    def __init__(self, path: str, value: object) -> None:
+        super().__init__(f"details{path} holds a {type(value).__name__}, which is not JSON")
+
+
+def clean_text(text: str) -> str:
+    """``text`` as valid UTF-8: lone surrogates become U+FFFD replacement characters."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+def _json_value(value: Any, path: str) -> Any:
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise _NotJSON(f"{path} key {key!r}", key)
+            name = clean_text(str(key)) if not isinstance(key, str) else clean_text(key)
+            out[name] = _json_value(item, f"{path}[{name!r}]")
+        return out
+    if isinstance(value, list | tuple):
+        return [_json_value(item, f"{path}[{i}]") for i, item in enumerate(value)]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, PurePath):
+        return clean_text(str(value))
+    if isinstance(value, Enum):
+        return _json_value(value.value, path)
+    raise _NotJSON(path, value)
+
+
+def sanitize_result(
+    result: CheckResult, plugin_label: str, plugin_name: str, max_details_bytes: int = MAX_DETAILS_BYTES
+) -> CheckResult:
+    """``result`` made safe to show, store and send: the boundary every run crosses.
+
+    Text becomes valid UTF-8 (replacement characters); ``details`` must be
+    JSON: dates and paths become strings, non-finite floats ``None``, anything
+    else is an ``invalid_result`` error naming the key; details whose JSON is
+    over ``max_details_bytes`` are an ``invalid_result`` error saying so (never
+    stored whole).
+    """
+    name = result.check_name
+    try:
+        details = _json_value(result.details, "")
+    except _NotJSON as exc:
+        return error_result(
+            name, f"plugin {plugin_label} returned a result whose {exc}", "invalid_result", plugin=plugin_name
+        )
+    size = len(json.dumps(details, ensure_ascii=False).encode("utf-8"))
+    if size > max_details_bytes:
+        return error_result(
+            name,
+            f"plugin {plugin_label} returned {size:,} bytes of details, over the "
+            f"{max_details_bytes:,}-byte cap (put bulky output in a file and its path in details)",
+            "invalid_result",
+            plugin=plugin_name,
+            details_bytes=size,
+        )
+    return result.model_copy(
+        update={"message": clean_text(result.message), "check_name": clean_text(name), "details": details}
     )

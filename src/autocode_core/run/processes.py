@@ -1,16 +1,19 @@
 """Subprocesses of a check run, held to its limits.
 
-Each check run gets one ``CheckProcesses``. Every command started through it
-runs in a process group of its own with the daemon's memory limit
-(``RLIMIT_AS``, from ``daemon.max_memory_usage_mb``). When the run times out or
-is cancelled the core calls ``kill_all``, which kills every group, so
-grandchildren (pytest workers, git hooks) die too.
+Each check run gets one ``CheckProcesses``. In this process (the inline
+executor) every command runs in a process group of its own; when the run
+times out or is cancelled the core calls ``kill_all``, which kills every
+group, so grandchildren (pytest workers, git hooks) die too. In a worker
+process (``new_session=False``) commands stay in the worker's group, which the
+daemon ends as a whole. No resource limit is set on the commands: the memory
+limit is the resident memory of a worker's process tree, watched by the
+daemon (a virtual-memory limit breaks threads and memory-mapped git packs).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import resource
 import signal
 import subprocess
 import threading
@@ -18,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import anyio
+import psutil
 
 __all__ = ["CheckProcesses", "RunCancelledError"]
 
@@ -26,21 +30,21 @@ class RunCancelledError(RuntimeError):
     """The check run that owns this process was cancelled or timed out."""
 
 
-def _memory_limiter(limit_bytes: int | None):  # pragma: no cover - runs in the child
-    if limit_bytes is None:
-        return None
-
-    def set_limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
-
-    return set_limit
-
-
 def _kill_group(pid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+
+
+def _kill_tree(pid: int) -> None:
+    """Kill a command that shares its parent's group, and its descendants."""
+    try:
+        root = psutil.Process(pid)
+        processes = [*root.children(recursive=True), root]
+    except psutil.Error:
+        return
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
 
 
 class CheckProcesses:
@@ -50,11 +54,22 @@ class CheckProcesses:
     the event loop may call ``kill_all`` at its deadline.
     """
 
-    def __init__(self, memory_limit_mb: float | None = None) -> None:
-        self.memory_limit_mb = memory_limit_mb
+    def __init__(self, *, new_session: bool = True) -> None:
+        self.new_session = new_session
         self._lock = threading.Lock()
         self._live: set[subprocess.Popen[bytes] | subprocess.Popen[str]] = set()
         self._cancelled = False
+
+    def _end(self, pid: int) -> None:
+        if self.new_session:
+            _kill_group(pid)
+        else:
+            _kill_tree(pid)
+
+    def live_pids(self) -> list[int]:
+        """Pids of the commands running now."""
+        with self._lock:
+            return [proc.pid for proc in self._live]
 
     @property
     def cancelled(self) -> bool:
@@ -78,7 +93,6 @@ class CheckProcesses:
         :raises subprocess.TimeoutExpired: ``timeout`` passed; the group was killed.
         :raises OSError: the command could not be started (not found, not executable).
         """
-        limit = None if self.memory_limit_mb is None else int(self.memory_limit_mb * 1024 * 1024)
         with self._lock:
             if self._cancelled:
                 raise RunCancelledError("check run was cancelled")
@@ -90,19 +104,18 @@ class CheckProcesses:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=text,
-                start_new_session=True,
-                preexec_fn=_memory_limiter(limit),
+                start_new_session=self.new_session,
             )
             self._live.add(proc)
         try:
             try:
                 out, err = proc.communicate(input=input, timeout=timeout)
             except subprocess.TimeoutExpired:
-                _kill_group(proc.pid)
+                self._end(proc.pid)
                 out, err = proc.communicate()
                 raise subprocess.TimeoutExpired(proc.args, timeout or 0, out, err) from None
         finally:
-            _kill_group(proc.pid)  # leftovers of the group do not outlive the command
+            self._end(proc.pid)  # leftovers of the group do not outlive the command
             with self._lock:
                 self._live.discard(proc)
         if self._cancelled:
@@ -129,5 +142,5 @@ class CheckProcesses:
             self._cancelled = True
             live = list(self._live)
         for proc in live:
-            _kill_group(proc.pid)
+            self._end(proc.pid)
         return len(live)

@@ -28,7 +28,7 @@ from autocode_core.models import CheckResult, utc_now
 from autocode_core.plugin.loader import CheckEntry
 from autocode_core.run.context import Trigger
 from autocode_core.run.executor import CheckExecutor, RunJob
-from autocode_core.run.outcome import could_not_run, error_result
+from autocode_core.run.outcome import could_not_run, error_result, sanitize_result
 
 __all__ = ["CheckRunner", "RunHandle", "RunRequest"]
 
@@ -140,6 +140,7 @@ class CheckRunner:
                     self._on_started(handle)
                 started = time.perf_counter()
                 result = await self._execute(entry, request, handle, executors)
+                result = sanitize_result(result, entry.plugin.label, entry.plugin.name)
                 result = result.model_copy(
                     update={
                         "check_name": entry.name,
