@@ -17,7 +17,9 @@ from autocode_core.daemon.snapshot import (
     ScheduleSnapshot,
     now_utc,
 )
+from autocode_core.models import CheckResult
 from autocode_core.project import Project
+from autocode_core.run.outcome import could_not_run
 from autocode_core.run.runner import CheckRunner
 from autocode_core.scheduling.scheduler import Scheduler
 from autocode_core.store.results import ResultStore
@@ -57,6 +59,17 @@ def _history(store: ResultStore, with_history: bool) -> HistorySnapshot:
         recovered_from=str(history.recovered_from) if history.recovered_from else None,
         error=store.history_error,
     )
+
+
+def _worker_pid(runtime: Runtime | None, execution: str, run_id: str) -> int | None:
+    executor = runtime.executors.get(execution) if runtime is not None else None
+    return executor.worker_pid(run_id) if executor is not None else None
+
+
+def _last_exit(result: CheckResult | None) -> str | None:
+    if result is None:
+        return None
+    return str(result.details.get("failure", "completed")) if could_not_run(result) else "completed"
 
 
 def _notifications(project: Project) -> dict[str, Any]:
@@ -114,8 +127,10 @@ def take_snapshot(
                 execution=handle.execution,
                 requested_at=handle.requested_at,
                 started_at=handle.started_at,
+                worker_pid=_worker_pid(runtime, handle.execution, handle.id),
             ),
             result=latest.get(name),
+            last_exit=_last_exit(latest.get(name)),
             metrics=stored.get(name) or session.get(name),
             session=session.get(name),
         )
@@ -135,4 +150,5 @@ def take_snapshot(
         notifications=_notifications(project),
         listener_failures=dict(listeners.failures) if listeners is not None else {},
         listener_dropped=listeners.dropped if listeners is not None else 0,
+        executors={n: e.counters() for n, e in runtime.executors.items()} if runtime is not None else {},
     )

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 __all__ = ["DaemonRuns"]
 
 log = structlog.get_logger("autocode.daemon")
+#: at shutdown, listeners get at most this long to finish what is queued
+SHUTDOWN_DRAIN_SECONDS = 3.0
 
 
 class DaemonRuns:
@@ -69,7 +71,7 @@ class DaemonRuns:
 
         async with open_runtime(
             self.executors, setup, self._runner_here(), self._listeners(), serve_listeners=serve_listeners,
-            drain_seconds=lambda: self.config.daemon.listener_timeout_seconds,
+            drain_seconds=lambda: min(self.config.daemon.listener_timeout_seconds, SHUTDOWN_DRAIN_SECONDS),
         ) as runtime:
             yield runtime
 

@@ -93,6 +93,7 @@ class RunSnapshot(BaseModel):
     execution: str
     requested_at: datetime
     started_at: datetime | None
+    worker_pid: int | None = None
 
 
 class CheckSnapshot(BaseModel):
@@ -100,6 +101,9 @@ class CheckSnapshot(BaseModel):
 
     ``metrics`` adds up every recorded run (the history, else this process);
     ``session`` only this process's runs (what Prometheus counters count).
+    ``execution`` is the executor it runs on (``process``: isolated in a
+    worker; ``inline``: in the daemon's process); ``last_exit`` how its last
+    run ended (``completed`` or the failure kind: ``timeout``, ``crashed``...).
     """
 
     model_config = _FROZEN
@@ -114,6 +118,7 @@ class CheckSnapshot(BaseModel):
     result: CheckResult | None
     metrics: CheckMetrics | None
     session: CheckMetrics | None
+    last_exit: str | None = None
 
     @property
     def running(self) -> bool:
@@ -152,6 +157,7 @@ class DaemonSnapshot(BaseModel):
     notifications: dict[str, Any]
     listener_failures: dict[str, int]
     listener_dropped: int
+    executors: dict[str, dict[str, int]] = {}
 
     @property
     def is_running(self) -> bool:
@@ -227,6 +233,9 @@ class DaemonSnapshot(BaseModel):
                 "last_message": result.message,
                 "last_execution": result.timestamp.isoformat() if result.timestamp else None,
                 "duration_seconds": result.duration_seconds,
+                "execution": check.execution,
+                "last_exit": check.last_exit,
+                "worker_pid": check.run.worker_pid if check.run is not None else None,
                 **_metrics_dict(figures),
             }
         history: dict[str, Any] = {"enabled": self.history.stored_runs is not None}

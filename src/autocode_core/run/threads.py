@@ -10,6 +10,7 @@ can always exit.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import threading
 from collections.abc import Callable
@@ -54,10 +55,8 @@ async def run_in_daemon_thread(func: Callable[..., T], *args: Any, name: str = "
                 state["finished"] = True
                 if state["abandoned"]:
                     _abandoned -= 1
-            try:
+            with contextlib.suppress(RuntimeError):  # the event loop is gone: nobody waits
                 anyio.from_thread.run_sync(done.set, token=token)
-            except RuntimeError:
-                pass  # the event loop is gone: nobody waits any more
 
     threading.Thread(target=target, name=name, daemon=True).start()
     try:

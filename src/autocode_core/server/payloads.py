@@ -138,6 +138,7 @@ def check_entry(check: CheckSnapshot, *, full: bool = False) -> dict[str, Any]:
         "running": check.running,
         "run": run,
         "execution": check.execution,
+        "last_exit": check.last_exit,
         "interval_minutes": schedule.interval_seconds / 60,
         "next_run": schedule.next_run.isoformat() if schedule.next_run else None,
         "last_run": last_run.isoformat() if last_run else None,

@@ -105,7 +105,16 @@ def render_metrics(snapshot: DaemonSnapshot) -> str:
         "paused": _Family(
             "autocode_check_paused", "gauge", "1 when the check's schedule is paused."
         ),
+        "workers": _Family(
+            "autocode_executor_events_total",
+            "counter",
+            "Executor events since the daemon started (worker processes started, crashed, "
+            "killed on timeout, memory limit or cancellation, retired).",
+        ),
     }
+    for executor, counters in sorted(snapshot.executors.items()):
+        for event, count in sorted(counters.items()):
+            fam["workers"].add(count, executor=executor, event=event)
     fam["up"].add(1 if snapshot.is_running else 0)
     fam["uptime"].add(snapshot.uptime_seconds)
     used, limit = snapshot.memory_mb, snapshot.memory_limit_mb

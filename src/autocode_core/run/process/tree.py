@@ -12,7 +12,6 @@ import contextlib
 import os
 import signal
 
-
 import psutil
 
 __all__ = ["descendants", "end_tree", "signal_description", "tree_rss_bytes"]

@@ -19,6 +19,7 @@ import os
 import pickle
 import sys
 import traceback
+from collections.abc import Mapping, MutableMapping
 from functools import partial
 from typing import IO, Any
 
@@ -56,7 +57,7 @@ class _Channel:
     def send(self, message: dict[str, Any]) -> None:
         write_frame_sync(self.stream, json.dumps(message, default=str).encode("utf-8"))
 
-    def __call__(self, logger: object, method: str, event: dict[str, Any]) -> Any:
+    def __call__(self, logger: Any, method: str, event: MutableMapping[str, Any]) -> Mapping[str, Any]:
         event.pop("timestamp", None)
         self.send({"type": "log", "level": method, **event})
         raise structlog.DropEvent
