@@ -107,6 +107,16 @@ class NotJson(CheckPlugin):
     def execute(self, context):
         return CheckResult(status="success", message="odd \\udc80 text", details={"handle": object()})
 
+class RunsChild(CheckPlugin):
+    name = "runs_child_check"
+    def execute(self, context):
+        context.run_process([sys.executable, "-c", "import time; time.sleep(600)", MARK])
+        return CheckResult(status="success", message="child ended")
+
+class HangingListener(CheckPlugin):
+    def on_check_completed(self, check_name, result):
+        time.sleep(600)
+
 class Threads(CheckPlugin):
     name = "threads_check"
     def execute(self, context):
@@ -126,7 +136,8 @@ CLASSES = {
     "segfaults_check": "Segfaults", "exits_check": "Exits", "system_exit_check": "RaisesSystemExit",
     "keyboard_interrupt_check": "RaisesKeyboardInterrupt", "spawns_check": "Spawns",
     "leaves_child_check": "LeavesChild", "big_details_check": "BigDetails",
-    "not_json_check": "NotJson", "threads_check": "Threads",
+    "not_json_check": "NotJson", "threads_check": "Threads", "runs_child_check": "RunsChild",
+    "hanging_listener": "HangingListener",
 }
 
 
@@ -139,7 +150,7 @@ def nasty(make_dist, unique, project) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AUTOCODE")}
     env["PYTHONPATH"] = os.pathsep.join([str(site), env.get("PYTHONPATH", "")])
     env["NASTY_MARK"] = mark
-    env["AUTOCODE_DISABLE_PLUGINS"] = "doc_check,git_check,test_check"
+    env["AUTOCODE_DISABLE_PLUGINS"] = "doc_check,git_check,test_check,hanging_listener"
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     yield env
     for process in leftovers(mark):  # never leak into other tests, whatever happened
