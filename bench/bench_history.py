@@ -23,11 +23,11 @@ from pathlib import Path
 import anyio
 
 from autocode_core import AutocodeDaemon, CheckPlugin, CheckResult
-from autocode_core.daemon.memory import memory_mb
-from autocode_core.store.history import HistoryStore
 from autocode_core.cli.logs import configure_logging
-from autocode_core.store.metrics import percentile
+from autocode_core.daemon.memory import memory_mb
 from autocode_core.models import utc_now
+from autocode_core.store.history import HistoryStore
+from autocode_core.store.metrics import percentile
 
 
 def record(runs: int, folder: Path) -> HistoryStore:

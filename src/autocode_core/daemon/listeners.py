@@ -74,7 +74,7 @@ class ListenerDispatcher:
                     await call_hookimpl(impl, check_name=name, result=result, run=run)
                 else:
                     call = partial(call_hookimpl, impl, check_name=name, result=result, run=run)
-                    value = await run_in_daemon_thread(call, name=f"autocode listener {info.name}")
+                    value = await run_in_daemon_thread(call)
                     if inspect.isawaitable(value):
                         await value
             except Exception as exc:  # noqa: BLE001 - a listener bug is logged, others still run

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import psutil
-import pytest
 
 SOAK_SECONDS = float(os.environ.get("AUTOCODE_SOAK_SECONDS", "24"))
 

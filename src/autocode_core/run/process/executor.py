@@ -214,13 +214,13 @@ class ProcessExecutor(CheckExecutor):
 
         async def watch_memory() -> None:
             while True:
+                await anyio.sleep(MEMORY_POLL_SECONDS)  # a quick run is never measured
                 used = worker.rss_bytes()  # a few /proc reads: cheaper than a thread hop
                 peak["bytes"] = max(peak["bytes"], used)
                 if limit is not None and used > limit * 1024 * 1024:
                     over_limit.set()
                     tg.cancel_scope.cancel()
                     return
-                await anyio.sleep(MEMORY_POLL_SECONDS)
 
         async def converse() -> None:
             await worker.send(request)

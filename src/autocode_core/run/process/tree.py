@@ -17,6 +17,36 @@ import psutil
 __all__ = ["descendants", "end_tree", "signal_description", "tree_rss_bytes"]
 
 
+def _child_pids(pid: int) -> list[int] | None:
+    """Direct children from ``/proc/<pid>/task/*/children`` (Linux); ``None`` if unavailable."""
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return None
+    found: list[int] = []
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children", "rb") as handle:
+                found += [int(p) for p in handle.read().split()]
+        except OSError:
+            return None
+    return found
+
+
+def descendant_pids(pid: int) -> list[int]:
+    """Pids of every living descendant of ``pid``, read cheaply from ``/proc`` where it can
+    (psutil's ``children`` scans every process of the machine)."""
+    if _child_pids(os.getpid()) is None:  # no /proc children files here
+        return [p.pid for p in descendants(pid)]
+    out: list[int] = []
+    frontier = [pid]
+    while frontier:
+        children = _child_pids(frontier.pop()) or []
+        out += children
+        frontier += children
+    return out
+
+
 def descendants(pid: int) -> list[psutil.Process]:
     """Every living descendant of ``pid`` (empty when it is gone)."""
     try:
@@ -27,14 +57,15 @@ def descendants(pid: int) -> list[psutil.Process]:
 
 def tree_rss_bytes(pid: int) -> int:
     """Resident memory of ``pid`` and its descendants, in bytes (0 when gone)."""
+    page = os.sysconf("SC_PAGE_SIZE")
     total = 0
-    try:
-        processes = [psutil.Process(pid), *psutil.Process(pid).children(recursive=True)]
-    except psutil.Error:
-        return 0
-    for process in processes:
-        with contextlib.suppress(psutil.Error):
-            total += process.memory_info().rss
+    for member in (pid, *descendant_pids(pid)):
+        try:
+            with open(f"/proc/{member}/statm", "rb") as handle:
+                total += int(handle.read().split()[1]) * page
+        except (OSError, ValueError, IndexError):
+            with contextlib.suppress(psutil.Error):
+                total += psutil.Process(member).memory_info().rss
     return total
 
 

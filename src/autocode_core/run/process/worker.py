@@ -39,7 +39,7 @@ from autocode_core.run.process.protocol import (
     read_frame_sync,
     write_frame_sync,
 )
-from autocode_core.run.process.tree import descendants, end_tree
+from autocode_core.run.process.tree import descendant_pids, descendants, end_tree
 from autocode_core.run.processes import CheckProcesses
 
 __all__ = ["main"]
@@ -141,7 +141,8 @@ def _serve(requests: IO[bytes], channel: _Channel) -> None:
         assert isinstance(request, WorkRequest)
         with structlog.contextvars.bound_contextvars(check=request.check_name, plugin=request.plugin.name):
             result = _run(request)
-        end_tree(None, descendants(os.getpid()), grace=0.2)  # a run's processes end with it
+        if descendant_pids(os.getpid()):  # a run's processes end with it
+            end_tree(None, descendants(os.getpid()), grace=0.2)
         channel.send({"type": "result", "run_id": request.run_id, "result": result.model_dump(mode="json")})
 
 
