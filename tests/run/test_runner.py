@@ -200,3 +200,24 @@ def test_plugin_logs_are_attributed_to_check_and_plugin(tmp_path) -> None:
     assert set(mine) == {"plugin_side_event", "context_logger_event"}
     for event in mine.values():
         assert (event["check"], event["plugin"]) == ("chatty_check", "chatty_plugin")
+
+
+def test_keyboard_interrupt_raised_by_an_inline_check_is_its_result(tmp_path) -> None:
+    class Interrupts(CheckPlugin):
+        name = "interrupts_check"
+
+        def execute(self, context):
+            raise KeyboardInterrupt
+
+    class AsyncInterrupts(CheckPlugin):
+        name = "async_interrupts_check"
+
+        async def execute(self, context):
+            raise KeyboardInterrupt
+
+    h = AutocodeHarness()
+    h.register(Interrupts)
+    h.register(AsyncInterrupts)
+    for name in ("interrupts_check", "async_interrupts_check"):
+        result = h.run_check(name, tmp_path)
+        assert result.details["failure"] == "exception" and "raised KeyboardInterrupt" in result.message

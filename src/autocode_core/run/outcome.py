@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date, datetime
 from enum import Enum
 from pathlib import PurePath
@@ -87,6 +88,9 @@ def result_from_value(check_name: str, plugin_label: str, plugin_name: str, valu
     )
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 class _NotJSON(ValueError):
     def __init__(self, path: str, value: object) -> None:
         super().__init__(f"details{path} holds a {type(value).__name__}, which is not JSON")
@@ -98,7 +102,7 @@ def clean_text(text: str) -> str:
         text.encode("utf-8")
         return text
     except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return _SURROGATES.sub("\ufffd", text)
 
 
 def _json_value(value: Any, path: str) -> Any:

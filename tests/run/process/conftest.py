@@ -117,6 +117,12 @@ class HangingListener(CheckPlugin):
     def on_check_completed(self, check_name, result):
         time.sleep(600)
 
+class Ulimit(CheckPlugin):
+    name = "ulimit_check"
+    def execute(self, context):
+        limit = context.run_process(["sh", "-c", "ulimit -v"]).stdout.strip()
+        return CheckResult(status="success", message=f"virtual memory limit: {limit}")
+
 class Threads(CheckPlugin):
     name = "threads_check"
     def execute(self, context):
@@ -137,7 +143,7 @@ CLASSES = {
     "keyboard_interrupt_check": "RaisesKeyboardInterrupt", "spawns_check": "Spawns",
     "leaves_child_check": "LeavesChild", "big_details_check": "BigDetails",
     "not_json_check": "NotJson", "threads_check": "Threads", "runs_child_check": "RunsChild",
-    "hanging_listener": "HangingListener",
+    "hanging_listener": "HangingListener", "ulimit_check": "Ulimit",
 }
 
 
