@@ -27,7 +27,7 @@ if _typing.TYPE_CHECKING:
         PluginError,
         PluginLoadError,
     )
-    from autocode_core.models import CheckConfig, CheckResult, CheckStatus, DaemonStatus
+    from autocode_core.models import CheckConfig, CheckResult, CheckStatus, DaemonStatus, Finding
     from autocode_core.plugin.check_plugin import CheckPlugin
     from autocode_core.plugin.hookspecs import hookimpl, hookspec
     from autocode_core.plugin.settings import CheckSettings
@@ -53,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     "DaemonAlreadyRunningError": "autocode_core.errors",
     "DaemonConfig": "autocode_core.config.models",
     "DaemonStatus": "autocode_core.models",
+    "Finding": "autocode_core.models",
     "HistoryConfig": "autocode_core.config.models",
     "ManualClock": "autocode_core.scheduling.clock",
     "NotificationConfig": "autocode_core.config.models",
@@ -81,6 +82,7 @@ __all__ = [
     "DaemonAlreadyRunningError",
     "DaemonConfig",
     "DaemonStatus",
+    "Finding",
     "HistoryConfig",
     "ManualClock",
     "NotificationConfig",

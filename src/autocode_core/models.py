@@ -12,14 +12,46 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["CheckConfig", "CheckResult", "CheckStatus", "CompletedRun", "DaemonStatus", "utc_now"]
+__all__ = [
+    "CheckConfig",
+    "CheckResult",
+    "CheckStatus",
+    "CompletedRun",
+    "DaemonStatus",
+    "Finding",
+    "Severity",
+    "utc_now",
+]
 
 CheckStatus = Literal["success", "warning", "error"]
+Severity = Literal["error", "warning", "info"]
 
 
 def utc_now() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+class Finding(BaseModel):
+    """One thing a check found, in the one shape every view shows.
+
+    The terminal (``autocode check -v``), the CI formats (JUnit, GitHub
+    annotations), the dashboard and the MCP tools all render ``findings``,
+    so a plugin describes its problems once. ``path`` is relative to the
+    project root; ``line`` is 1-based; ``kind`` groups findings of a check
+    (``failing_test``, ``outdated_doc``, ``changed_file``...); ``id`` names the
+    thing when it has a name (a test id); ``data`` holds small extra facts.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    message: str
+    severity: Severity = "warning"
+    path: str | None = None
+    line: int | None = Field(default=None, ge=1)
+    kind: str | None = None
+    id: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
 
 
 class CheckResult(BaseModel):
@@ -28,7 +60,8 @@ class CheckResult(BaseModel):
     A plugin may leave ``timestamp`` and ``duration_seconds`` unset and
     ``check_name`` empty: the core fills them in. ``details`` must be
     JSON-serializable and small (it is shown on a dashboard that polls); bulky
-    output belongs in a file whose path goes in ``details``.
+    output belongs in a file whose path goes in ``details``. ``findings`` lists
+    what is wrong (or worth knowing), one ``Finding`` each, for every view.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -37,6 +70,7 @@ class CheckResult(BaseModel):
     status: CheckStatus
     message: str
     details: dict[str, Any] = Field(default_factory=dict)
+    findings: list[Finding] = Field(default_factory=list)
     timestamp: datetime | None = None
     duration_seconds: float | None = None
 

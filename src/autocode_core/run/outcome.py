@@ -32,6 +32,8 @@ __all__ = [
 
 #: the largest ``details`` a result may carry, as JSON (bulky output belongs in a file)
 MAX_DETAILS_BYTES = 1024 * 1024
+#: findings kept per result (the rest are counted in ``details["findings_truncated"]``)
+MAX_FINDINGS = 1000
 
 log = structlog.get_logger("autocode.runner")
 
@@ -136,11 +138,12 @@ def sanitize_result(
 ) -> CheckResult:
     """``result`` made safe to show, store and send: the boundary every run crosses.
 
-    Text becomes valid UTF-8 (replacement characters); ``details`` must be
-    JSON: dates and paths become strings, non-finite floats ``None``, anything
-    else is an ``invalid_result`` error naming the key; details whose JSON is
-    over ``max_details_bytes`` are an ``invalid_result`` error saying so (never
-    stored whole).
+    Text becomes valid UTF-8 (replacement characters); ``details`` (and each
+    finding's ``data``) must be JSON: dates and paths become strings,
+    non-finite floats ``None``, anything else is an ``invalid_result`` error
+    naming the key; details whose JSON is over ``max_details_bytes`` are an
+    ``invalid_result`` error saying so (never stored whole); findings past
+    ``MAX_FINDINGS`` are dropped and counted in ``details["findings_truncated"]``.
     """
     name = result.check_name
     try:
@@ -159,6 +162,27 @@ def sanitize_result(
             plugin=plugin_name,
             details_bytes=size,
         )
+    findings = []
+    for finding in result.findings[:MAX_FINDINGS]:
+        try:
+            data = _json_value(finding.data, f" of finding {finding.message[:40]!r}")
+        except _NotJSON as exc:
+            return error_result(
+                name, f"plugin {plugin_label} returned a finding whose {exc}", "invalid_result", plugin=plugin_name
+            )
+        findings.append(finding.model_copy(update={
+            "message": clean_text(finding.message),
+            "path": clean_text(finding.path) if finding.path is not None else None,
+            "id": clean_text(finding.id) if finding.id is not None else None,
+            "data": data,
+        }))
+    if len(result.findings) > MAX_FINDINGS:
+        details = {**details, "findings_truncated": len(result.findings) - MAX_FINDINGS}
     return result.model_copy(
-        update={"message": clean_text(result.message), "check_name": clean_text(name), "details": details}
+        update={
+            "message": clean_text(result.message),
+            "check_name": clean_text(name),
+            "details": details,
+            "findings": findings,
+        }
     )

@@ -10,7 +10,13 @@ import anyio
 import pytest
 from anyio.streams.buffered import BufferedByteReceiveStream
 
-from autocode_core.run.process.protocol import MAX_FRAME, frame, read_frame, read_frame_sync, write_frame_sync
+from autocode_core.run.process.protocol import (
+    MAX_FRAME,
+    frame,
+    read_frame,
+    read_frame_sync,
+    write_frame_sync,
+)
 
 pytestmark = pytest.mark.anyio
 

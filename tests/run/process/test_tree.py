@@ -10,7 +10,12 @@ import time
 
 import psutil
 
-from autocode_core.run.process.tree import descendant_pids, end_tree, signal_description, tree_rss_bytes
+from autocode_core.run.process.tree import (
+    descendant_pids,
+    end_tree,
+    signal_description,
+    tree_rss_bytes,
+)
 
 IGNORES_TERM = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"
 
