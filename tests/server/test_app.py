@@ -33,3 +33,27 @@ def test_the_app_works_without_the_service(tmp_path: Path, test_plugins: Any) ->
             assert (await client.get("/", headers={"Host": "example.com"})).status_code == 400
 
     anyio.run(main)
+
+
+def test_head_answers_like_get_without_a_body(server: Any) -> None:
+    for path in ("/", "/health/live", "/api/status", "/api/checks"):
+        head = server.client.head(path)
+        assert head.status_code == 200 and head.content == b"", path
+        assert head.headers["content-type"] == server.client.get(path).headers["content-type"]
+
+
+def test_a_patch_that_is_not_json_is_415(server: Any) -> None:
+    response = server.client.patch(
+        "/api/config", content=b'{"daemon": {}}', headers={"Content-Type": "text/plain"}
+    )
+    assert response.status_code == 415 and "application/json" in response.json()["detail"]
+
+
+def test_an_internal_error_answers_json(server: Any, monkeypatch: Any) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(server.daemon, "snapshot", broken)
+    response = server.client.get("/api/status")
+    assert response.status_code == 500 and response.json()["error_id"]
+    assert "a bug" not in response.text  # details stay in the log

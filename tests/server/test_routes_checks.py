@@ -165,3 +165,18 @@ def test_a_plugin_that_failed_to_load_is_listed_with_its_error(
     assert response.status_code == 200
     assert "cannot describe myself" in response.json()["message"]
     assert server.client.get("/api/status").json()["failed_plugins"] == ["broken_check"]
+
+
+def test_an_api_run_during_a_scheduled_run_says_it_joined_it(make_server: Any, test_plugins: Any) -> None:
+    server = make_server({"daemon": {"gated_check": {"run_at_start": True}}})  # the scheduler runs it
+    daemon = server.daemon
+    server.wait_for(lambda: daemon.run_in_progress("gated_check") is not None)
+    handle = daemon.run_in_progress("gated_check")
+    answer = server.client.post("/api/checks/gated_check/run?wait=false").json()
+    assert answer["joined"] is True and answer["run_id"] == handle.id  # the truth (issue 14, item 8)
+    running = server.client.get("/api/checks/gated_check").json()
+    assert running["running"] is True and running["run"]["run_id"] == handle.id
+    assert running["run"]["trigger"] == "schedule"
+    test_plugins.gate.set()
+    server.wait_for(lambda: server.client.get(answer["url"]).json()["state"] == "completed")
+    assert test_plugins.calls["gated_check"] == 1

@@ -146,3 +146,45 @@ def test_invalid_content_length_is_4xx(server: Any) -> None:
     except httpx.HTTPError:  # the server may close the connection instead
         return
     assert 400 <= response.status_code < 500
+
+
+def test_a_non_ascii_token_works_sent_as_utf8_bytes(make_server: Any) -> None:
+    token = "clé-secrète-ключ"
+    server = make_server({"api": {"token": token}})
+    utf8 = token.encode("utf-8")
+    with httpx.Client(base_url=server.url) as client:  # header values as raw bytes, as curl sends them
+        ok = client.post("/api/checks/quick_check/run", headers=[(b"Authorization", b"Bearer " + utf8)])
+        assert ok.status_code == 200
+        cut = client.post("/api/checks/quick_check/run", headers=[(b"Authorization", b"Bearer " + utf8[:-1])])
+        assert cut.status_code == 401
+
+
+def test_failed_token_attempts_are_limited_per_client(make_server: Any) -> None:
+    server = make_server({"api": {"token": TOKEN}})
+    bad = {"Authorization": "Bearer guess"}
+    codes = [server.client.post("/api/checks/quick_check/run", headers=bad).status_code for _ in range(12)]
+    assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
+    refused = server.client.post(
+        "/api/checks/quick_check/run", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert server.client.post("/api/checks/quick_check/run", headers=bad).json()["detail"]
+
+
+def test_a_wrong_token_is_said_to_be_refused(make_server: Any) -> None:
+    server = make_server({"api": {"token": TOKEN}})
+    response = server.client.post("/api/checks/quick_check/run", headers={"Authorization": "Bearer x"})
+    assert response.status_code == 401 and response.json()["detail"] == "token refused"
+
+
+def test_event_stream_clients_are_capped(make_server: Any) -> None:
+    server = make_server({"api": {"max_event_clients": 2}})
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        with client.stream("GET", "/api/events") as one, client.stream("GET", "/api/events") as two:
+            lines = [one.iter_lines(), two.iter_lines()]  # kept: a dropped iterator closes its stream
+            assert [next(it) for it in lines] == ["retry: 3000", "retry: 3000"]
+            third = client.get("/api/events")
+            assert third.status_code == 503 and "max_event_clients" in third.json()["detail"]
+        server.wait_for(lambda: server.http.app.state.event_clients == 0)  # they left
+        with client.stream("GET", "/api/events") as again:  # so a slot is free again
+            assert again.status_code == 200

@@ -74,13 +74,17 @@ def test_a_non_loopback_bind_without_token_refuses_to_start(tmp_path: Path) -> N
 
 
 def test_a_non_loopback_bind_with_a_token_starts(make_server: Any) -> None:
-    server = make_server({"api": {"host": "0.0.0.0", "token": "tok"}})
+    # on a network bind every request needs the token (reads too: issue 14, item 12) and the
+    # Host must be one of api.allowed_hosts (default: the machine's names and addresses)
+    server = make_server({"api": {"host": "0.0.0.0", "token": "tok", "allowed_hosts": ["autocode.lan"]}})
     port = server.http.port
     with httpx.Client(
         base_url=f"http://127.0.0.1:{port}", headers={"Host": "autocode.lan"}
     ) as client:
-        assert client.get("/api/status").status_code == 200
+        assert client.get("/api/status").status_code == 401
+        assert client.get("/api/status", headers={"Authorization": "Bearer tok"}).status_code == 200
         assert client.post("/api/checks/quick_check/run").status_code == 401
+        assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
 
 
 def test_an_address_in_use_is_a_config_error(tmp_path: Path) -> None:

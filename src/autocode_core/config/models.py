@@ -74,6 +74,10 @@ class ApiConfig(BaseModel):
     port: int = Field(default=8080, ge=0, le=65535)
     token: SecretStr | None = None
     cors_origins: list[str] = Field(default_factory=list)
+    #: Host names answered on a bind other than loopback (default: the machine's names and addresses)
+    allowed_hosts: list[str] = Field(default_factory=list)
+    #: concurrent clients of the event stream; more get 503
+    max_event_clients: int = Field(default=32, ge=1, le=10_000)
 
 
 class NotificationConfig(BaseModel):

@@ -13,8 +13,10 @@ group for ``?wait=false`` (503 otherwise).
 from __future__ import annotations
 
 import threading
+import uuid
 from typing import TYPE_CHECKING
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -27,12 +29,19 @@ from autocode_core.server.routes_checks import router as checks_router
 from autocode_core.server.routes_config import router as config_router
 from autocode_core.server.routes_health import router as health_router
 from autocode_core.server.runs import RunRegistry
-from autocode_core.server.security import MAX_BODY_BYTES, BodyLimitMiddleware, GuardMiddleware
+from autocode_core.server.security import (
+    MAX_BODY_BYTES,
+    BodyLimitMiddleware,
+    GuardMiddleware,
+    HeadMiddleware,
+)
 
 if TYPE_CHECKING:
     from autocode_core.daemon.daemon import AutocodeDaemon
 
 __all__ = ["create_app"]
+
+log = structlog.get_logger("autocode.server")
 
 DESCRIPTION = """The autocode daemon: check results, runs, configuration, scheduler, health
 and events.
@@ -55,6 +64,16 @@ async def _http_error(request: Request, exc: Exception) -> ApiJSONResponse:
     detail = exc.detail
     body = detail if isinstance(detail, dict) else {"detail": detail}
     return ApiJSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+
+async def _internal_error(request: Request, exc: Exception) -> ApiJSONResponse:
+    """A bug answers JSON too (and is logged with its traceback), never plain text."""
+    error_id = uuid.uuid4().hex[:12]
+    log.error("http_internal_error", path=request.url.path, error_id=error_id, exc_info=exc)
+    return ApiJSONResponse(
+        {"detail": f"internal error (id {error_id}, in the daemon's log)", "error_id": error_id},
+        status_code=500,
+    )
 
 
 async def _validation_error(request: Request, exc: Exception) -> ApiJSONResponse:
@@ -87,8 +106,11 @@ def create_app(daemon: AutocodeDaemon, *, max_body_bytes: int = MAX_BODY_BYTES) 
     app.state.runs = RunRegistry(daemon)
     app.state.closing = threading.Event()
     app.state.ping_seconds = 15.0
+    app.state.event_clients = 0
+    app.state.max_event_clients = api.max_event_clients
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _internal_error)
     for router in (checks_router, config_router, health_router, events_router, dashboard_router):
         app.include_router(router)
     if api.cors_origins:
@@ -103,6 +125,8 @@ def create_app(daemon: AutocodeDaemon, *, max_body_bytes: int = MAX_BODY_BYTES) 
         token=app.state.token,
         bind_host=api.host,
         cors_origins=list(api.cors_origins),
+        allowed_hosts=list(api.allowed_hosts),
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(HeadMiddleware)
     return app

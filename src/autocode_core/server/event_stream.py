@@ -2,7 +2,8 @@
 
 Each event is ``event: <type>`` with a JSON ``data`` line: check started,
 check completed (with the compact result, never the bulky details), config
-changed, task changed. A comment line is sent every ``ping_seconds`` so
+changed, task changed. At most ``api.max_event_clients`` streams are served at
+once (503 past it). A comment line is sent every ``ping_seconds`` so
 proxies keep the connection and a vanished client is noticed. A client that
 falls too far behind is dropped by the daemon's event bus: its stream ends and
 ``EventSource`` reconnects.
@@ -16,7 +17,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
 
 from autocode_core.daemon.events import DaemonEvent
@@ -44,6 +45,7 @@ def event_data(event: DaemonEvent) -> dict[str, Any]:
 async def _frames(request: Request) -> AsyncIterator[str]:
     state = request.app.state
     stream = state.daemon.events.subscribe()
+    state.event_clients += 1
     try:
         yield f"retry: {RETRY_MS}\n: connected\n\n"
         counter = 0
@@ -64,6 +66,7 @@ async def _frames(request: Request) -> AsyncIterator[str]:
                 yield ": ping\n\n"
                 last_sent = time.monotonic()
     finally:
+        state.event_clients -= 1
         stream.close()  # unsubscribes: the bus drops (and closes) our send side
 
 
@@ -73,6 +76,11 @@ async def _frames(request: Request) -> AsyncIterator[str]:
     response_class=StreamingResponse,
 )
 async def events(request: Request) -> StreamingResponse:
+    state = request.app.state
+    if state.event_clients >= state.max_event_clients:
+        raise HTTPException(
+            503, f"too many event-stream clients ({state.max_event_clients}, api.max_event_clients)"
+        )
     return StreamingResponse(
         _frames(request),
         media_type="text/event-stream",

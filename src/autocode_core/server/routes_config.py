@@ -46,11 +46,15 @@ async def get_config(request: Request) -> ApiJSONResponse:
     summary="Apply a partial configuration live (never written to any file)",
     openapi_extra=PATCH_BODY,
     responses={
-        422: {"description": "Invalid: each problem names the field (`loc`) and the reason (`msg`)"}
+        422: {"description": "Invalid: each problem names the field (`loc`) and the reason (`msg`)"},
+        415: {"description": "The body is not `application/json`"},
     },
 )
 async def patch_config(request: Request) -> ApiJSONResponse:
     daemon = _daemon(request)
+    kind = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if kind != "application/json" and not kind.endswith("+json"):
+        raise HTTPException(415, f"the body must be application/json, not {kind or 'unspecified'}")
     update, problems = parse_update(await request.body(), daemon)
     if update is not None:
         try:

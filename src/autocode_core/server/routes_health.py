@@ -28,18 +28,26 @@ def _writable(folder: Path) -> str | None:
         return f"state folder {folder} is not writable: {exc.strerror or exc}"
 
 
-async def readiness(daemon: AutocodeDaemon) -> list[str]:
-    """Why the daemon is not ready (empty: ready)."""
+async def readiness(daemon: AutocodeDaemon) -> tuple[list[str], list[str]]:
+    """``(not ready because..., degraded because...)``; both empty: ready.
+
+    Not ready: the daemon cannot do its job (scheduler stopped, state folder not
+    writable). Degraded: it works, with something missing (a plugin that failed
+    to load, a history that cannot be written): it still answers 200.
+    """
     snapshot = daemon.snapshot(history=False)
-    reasons = []
+    blocking: list[str] = []
+    degraded: list[str] = []
     if not snapshot.scheduler_running:
-        reasons.append("scheduler is not running")
+        blocking.append("scheduler is not running")
     problem = await anyio.to_thread.run_sync(_writable, daemon.project.state_dir)
     if problem:
-        reasons.append(problem)
+        blocking.append(problem)
     for plugin in snapshot.load_failures:
-        reasons.append(f"plugin {plugin.label} failed to load: {plugin.error}")
-    return reasons
+        degraded.append(f"plugin {plugin.label} failed to load: {plugin.error}")
+    if snapshot.history.error:
+        degraded.append(f"run history unavailable: {snapshot.history.error}")
+    return blocking, degraded
 
 
 @router.get("/health/live", summary="200 while the server answers")
@@ -49,13 +57,14 @@ async def live() -> ApiJSONResponse:
 
 @router.get(
     "/health/ready",
-    summary="200 when ready, 503 with the reasons otherwise",
+    summary="200 ready or degraded (working, something missing), 503 not ready, with the reasons",
     responses={503: {"description": "Not ready: `reasons` says why"}},
 )
 async def ready(request: Request) -> ApiJSONResponse:
-    reasons = await readiness(request.app.state.daemon)
-    body: dict[str, Any] = {"status": "not_ready" if reasons else "ready", "reasons": reasons}
-    return ApiJSONResponse(body, status_code=503 if reasons else 200)
+    blocking, degraded = await readiness(request.app.state.daemon)
+    status = "not_ready" if blocking else "degraded" if degraded else "ready"
+    body: dict[str, Any] = {"status": status, "reasons": blocking + degraded}
+    return ApiJSONResponse(body, status_code=503 if blocking else 200)
 
 
 @router.get("/metrics", summary="Prometheus text format", response_class=PlainTextResponse)

@@ -3,13 +3,17 @@
 * ``BodyLimitMiddleware``: a request body over the limit gets 413, whether it
   announces its length or streams it in chunks.
 * ``GuardMiddleware``:
-  - on a loopback bind, only loopback Host names are answered (400 otherwise),
-    so a web page cannot reach the API through DNS rebinding;
+  - only Host names of this server are answered (400 otherwise; see
+    ``hosts.HostRule``), so a web page cannot reach the API through DNS
+    rebinding;
   - a request that changes something (any method but GET, HEAD, OPTIONS) from
     a browser page of another origin gets 403 unless that origin is in
     ``api.cors_origins``;
   - with an API token, a request that changes something needs
-    ``Authorization: Bearer <token>`` (401 otherwise).
+    ``Authorization: Bearer <token>`` (401 otherwise); on a bind other than
+    loopback every request does, reads and the event stream included. The
+    token is compared as UTF-8 bytes. An address with too many failed
+    attempts gets 429 for a while.
 """
 
 from __future__ import annotations
@@ -22,12 +26,15 @@ from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
 
-from autocode_core.server.binding import is_loopback
+from autocode_core.server.attempts import FailedAttempts
+from autocode_core.server.hosts import HostRule
 
-__all__ = ["MAX_BODY_BYTES", "BodyLimitMiddleware", "GuardMiddleware"]
+__all__ = ["MAX_BODY_BYTES", "BodyLimitMiddleware", "GuardMiddleware", "HeadMiddleware"]
 
 MAX_BODY_BYTES = 64 * 1024
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: paths without data, served without a token on any bind (the dashboard's shell asks for it)
+PUBLIC_PATHS = {"/", "/docs", "/favicon.ico", "/health/live"}
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -44,6 +51,13 @@ async def _reply(
     raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})
     await send({"type": "http.response.body", "body": body})
+
+
+def _raw_header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return bytes(value)
+    return None
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -86,29 +100,24 @@ class BodyLimitMiddleware:
         await self.app(scope, limited, send)
 
 
-def _host_name(value: str) -> str:
-    """The host part of a Host header (``[::1]:8080`` -> ``::1``)."""
-    try:
-        return urlsplit(f"//{value}").hostname or ""
-    except ValueError:
-        return ""
-
-
 class GuardMiddleware:
-    """Host check on loopback binds, same-origin and token rules for changes."""
+    """Host, origin and token rules (see the module's docstring)."""
 
     def __init__(
-        self, app: ASGIApp, *, token: str | None, bind_host: str, cors_origins: list[str]
+        self,
+        app: ASGIApp,
+        *,
+        token: str | None,
+        bind_host: str,
+        cors_origins: list[str],
+        allowed_hosts: list[str] | None = None,
+        attempts: FailedAttempts | None = None,
     ) -> None:
         self.app = app
-        self.token = token
-        self.loopback_only = is_loopback(bind_host)
-        self.bind_host = bind_host.strip("[]").lower()
+        self.token = token.encode("utf-8") if token else None
+        self.hosts = HostRule(bind_host, allowed_hosts or ())
         self.cors_origins = {o.rstrip("/") for o in cors_origins}
-
-    def _host_allowed(self, host: str) -> bool:
-        name = _host_name(host).lower()
-        return is_loopback(name) or name == self.bind_host
+        self.attempts = attempts or FailedAttempts()
 
     def _origin_allowed(self, origin: str, host: str | None) -> bool:
         if origin.rstrip("/") in self.cors_origins:
@@ -121,21 +130,19 @@ class GuardMiddleware:
 
     def _authorized(self, scope: Scope) -> bool:
         assert self.token is not None
-        given = _header(scope, b"authorization") or ""
-        scheme, _, value = given.partition(" ")
-        if scheme.lower() != "bearer":
+        given = _raw_header(scope, b"authorization") or b""
+        scheme, _, value = given.partition(b" ")
+        if scheme.lower() != b"bearer":
             return False
-        return hmac.compare_digest(value.strip().encode(), self.token.encode())
+        return hmac.compare_digest(value.strip(), self.token)  # bytes as sent: UTF-8 tokens work
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         host = _header(scope, b"host")
-        if self.loopback_only and (host is None or not self._host_allowed(host)):
-            await _reply(
-                send, 400, "untrusted Host header: this server answers loopback names only"
-            )
+        if not self.hosts.allows(host):
+            await _reply(send, 400, "untrusted Host header: this server does not answer that name")
             return
         method = scope["method"].upper()
         if method not in SAFE_METHODS:
@@ -148,12 +155,48 @@ class GuardMiddleware:
             if origin == "null":
                 await _reply(send, 403, "request from an opaque origin refused")
                 return
-            if self.token is not None and not self._authorized(scope):
+        needs_token = method not in SAFE_METHODS or (
+            not self.hosts.loopback_only and scope.get("path", "") not in PUBLIC_PATHS
+            and not str(scope.get("path", "")).startswith("/static/")
+        )
+        if self.token is not None and needs_token and method != "OPTIONS":
+            client = (scope.get("client") or ("unknown", 0))[0]
+            wait = self.attempts.blocked_for(client)
+            if wait:
+                await _reply(send, 429, "too many failed token attempts: try again later",
+                             {"Retry-After": str(int(wait) + 1)})
+                return
+            if not self._authorized(scope):
+                if _raw_header(scope, b"authorization") is not None:
+                    self.attempts.failed(client)
                 await _reply(
                     send,
                     401,
-                    "this server requires an API token: send 'Authorization: Bearer <token>'",
+                    "this server requires an API token: send 'Authorization: Bearer <token>'"
+                    if _raw_header(scope, b"authorization") is None
+                    else "token refused",
                     {"WWW-Authenticate": 'Bearer realm="autocode"'},
                 )
                 return
         await self.app(scope, receive, send)
+
+
+class HeadMiddleware:
+    """``HEAD`` answers like ``GET`` without the body, on every route that has a ``GET``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b""})
+                return
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
