@@ -63,6 +63,9 @@ class CheckConfig(BaseModel):
     ``memory_limit_mb`` bounds its process tree's resident memory (both default
     to the ``daemon`` settings).
 
+    ``interval_minutes`` is 1 second (1/60) to 1 year (525600); ``timeout_seconds``
+    0.1 second to 1 day (``None``: ``daemon.check_timeout_seconds``).
+
     ``settings_model`` is the pydantic model of the check's own settings, read
     from ``checks.<name>`` in the configuration. ``config_aliases`` maps other
     dotted configuration paths onto settings paths (``""`` is the whole
@@ -75,8 +78,12 @@ class CheckConfig(BaseModel):
 
     name: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$")
     enabled: bool = True
-    interval_minutes: float = Field(default=5.0, gt=0, allow_inf_nan=False)
-    timeout_seconds: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    interval_minutes: float = Field(
+        default=5.0, ge=1 / 60, le=525_600, allow_inf_nan=False, description="1 second to 1 year"
+    )
+    timeout_seconds: float | None = Field(
+        default=None, ge=0.1, le=86_400, allow_inf_nan=False, description="0.1 second to 1 day"
+    )
     run_at_start: bool | None = None
     execution: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$")
     memory_limit_mb: float | None = Field(default=None, ge=16, le=1_048_576, allow_inf_nan=False)

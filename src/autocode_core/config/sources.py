@@ -13,10 +13,19 @@ Sources, lowest to highest precedence:
 
 Each source becomes a ``ConfigLayer``: plain data plus what the user wrote for
 each key, so an error can name the file or variable, the key and the reason.
+Files and configuration built in Python are *typed*: their values are taken as
+written (``enabled = "yes"`` is an error, see ``typed_sources``). Environment
+variables and flags are text: a value is JSON when it parses (``4``, ``true``,
+``["a"]``), else the string, and is then converted as pydantic does.
+
+A configuration file that exists but cannot be used (a folder, a symbolic link
+loop or to nothing, not UTF-8, not TOML, a table of the wrong type) is a
+``ConfigError`` naming the file: never skipped, never a traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tomllib
@@ -57,6 +66,7 @@ class ConfigLayer:
     source: str
     data: dict[str, Any]
     written: dict[str, str] = field(default_factory=dict)
+    typed: bool = True  # values are taken as written; False: text, converted (environment, flags)
 
     def set(self, path: str, value: Any, written: str | None = None) -> None:
         """Set a dotted ``path`` (deep-merging dicts) and remember how it was written."""
@@ -121,19 +131,51 @@ def _has_autocode_table(pyproject: Path) -> bool:
         return True  # let read_config_file report the problem
 
 
+def _unusable(path: Path) -> str | None:
+    """Why an existing ``path`` cannot be read as a configuration file (``None``: it can, or is absent)."""
+    if not os.path.lexists(path):
+        return None
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a symbolic link loop"
+        if exc.errno == errno.ENOENT:
+            return f"is a symbolic link to {os.readlink(path)}, which does not exist"
+        return f"cannot be read ({exc.strerror or exc})"
+    if path.is_dir():
+        return "is a folder, not a configuration file"
+    if not path.is_file():
+        return "is not a regular file"
+    return None
+
+
+def _usable(path: Path) -> bool:
+    """True for a regular file, False when absent.
+
+    :raises ConfigError: it exists but cannot be a configuration file.
+    """
+    problem = _unusable(path)
+    if problem is not None:
+        raise ConfigError(ConfigProblem(_file_label(path, table=False), "", problem, ()))
+    return path.is_file()
+
+
 def find_project(start: Path) -> tuple[Path, Path | None]:
     """Walk up from ``start`` to the project's configuration.
 
     :return: ``(project root, config file or None)``. Without a config file the
         root is the nearest folder holding ``pyproject.toml`` or ``.git``, else
         ``start``.
+    :raises ConfigError: an ``autocode.toml`` or ``pyproject.toml`` on the way
+        that is not a readable file (a folder, a broken symbolic link...).
     """
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / "autocode.toml").is_file():
+        if _usable(folder / "autocode.toml"):
             return folder, folder / "autocode.toml"
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_autocode_table(pyproject):
+        if _usable(pyproject) and _has_autocode_table(pyproject):
             return folder, pyproject
     for folder in (start, *start.parents):
         if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
@@ -141,33 +183,62 @@ def find_project(start: Path) -> tuple[Path, Path | None]:
     return start, None
 
 
-def _file_label(path: Path) -> str:
+def _file_label(path: Path, *, table: bool = True) -> str:
     try:
         shown = str(path.relative_to(Path.cwd()))
     except ValueError:
         shown = str(path)
-    return f"{shown} [tool.autocode]" if path.name == "pyproject.toml" else shown
+    return f"{shown} [tool.autocode]" if table and path.name == "pyproject.toml" else shown
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
+    line = exc.object[: exc.start].count(b"\n") + 1
+    return f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} on line {line}"
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
     """The autocode table of a config file.
 
-    :raises ConfigError: unreadable file, invalid TOML, or a table of the wrong type.
+    :raises ConfigError: unreadable file, not UTF-8, invalid TOML, or a table of the wrong type.
     """
+    problem = _unusable(path)
+    if problem is not None:
+        raise ConfigError(ConfigProblem(str(path), "", problem, ()))
     try:
         document = tomllib.loads(path.read_text("utf-8"))
     except OSError as exc:
-        raise ConfigError(ConfigProblem(str(path), "", f"cannot read: {exc.strerror or exc}")) from exc
+        raise ConfigError(ConfigProblem(str(path), "", f"cannot read: {exc.strerror or exc}", ())) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(ConfigProblem(str(path), "", _not_utf8(path, exc), ())) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(ConfigProblem(str(path), "", f"invalid TOML: {exc}")) from exc
+        raise ConfigError(ConfigProblem(str(path), "", f"invalid TOML: {exc}", ())) from exc
     if path.name != "pyproject.toml":
         return document
-    table = document.get("tool", {}).get("autocode", {})
+    tool = document.get("tool", {})
+    table = tool.get("autocode", {}) if isinstance(tool, dict) else {}
     if not isinstance(table, dict):
         raise ConfigError(
             ConfigProblem(str(path), "tool.autocode", f"must be a table, not {type(table).__name__}", ())
         )
     return table
+
+
+def _profiles(data: dict[str, Any], label: str) -> dict[str, dict[str, Any]]:
+    """The ``profiles`` table of a file, taken out of ``data``.
+
+    :raises ConfigError: it is not a table of tables.
+    """
+    profiles = data.pop("profiles", {})
+    if not isinstance(profiles, dict):
+        raise ConfigError(ConfigProblem(label, "profiles", f"must be a table of profiles (got {profiles!r})"))
+    wrong = [
+        ConfigProblem(label, f"profiles.{name}", f"must be a table (got {value!r})")
+        for name, value in profiles.items()
+        if not isinstance(value, dict)
+    ]
+    if wrong:
+        raise ConfigError(wrong)
+    return profiles
 
 
 def load_sources(
@@ -194,11 +265,11 @@ def load_sources(
     profiles: dict[str, Any] = {}
     if path is not None:
         data = read_config_file(path)
-        profiles = data.pop("profiles", {}) or {}
+        profiles = _profiles(data, _file_label(path))
         layers.append(ConfigLayer(_file_label(path), data))
     if profile is not None:
-        if not isinstance(profiles, dict) or profile not in profiles:
-            known = ", ".join(sorted(profiles)) if isinstance(profiles, dict) else ""
+        if profile not in profiles:
+            known = ", ".join(sorted(profiles))
             where = _file_label(path) if path else "no configuration file"
             raise ConfigError(
                 ConfigProblem(where, f"profiles.{profile}", f"no such profile (known: {known or 'none'})")
@@ -219,7 +290,7 @@ def env_layer(environ: Mapping[str, str], checks: Mapping[str, CheckConfig]) -> 
     * ``AUTOCODE_API_TOKEN``, ``AUTOCODE_WEBHOOK_URL``, ``AUTOCODE_SLACK_WEBHOOK`` and
       ``AUTOCODE_SMTP_PASSWORD`` set the secrets of the API and of notifications.
     """
-    layer = ConfigLayer("environment", {})
+    layer = ConfigLayer("environment", {}, typed=False)
     for var in sorted(environ):
         if var.startswith(GENERIC_ENV_PREFIX) and len(var) > len(GENERIC_ENV_PREFIX):
             path = ".".join(p.lower() for p in var[len(GENERIC_ENV_PREFIX) :].split("__"))
@@ -243,7 +314,7 @@ def cli_layer(overrides: Iterable[str]) -> ConfigLayer:
 
     :raises ConfigError: an override without ``=`` or with an empty key.
     """
-    layer = ConfigLayer("command line", {})
+    layer = ConfigLayer("command line", {}, typed=False)
     for item in overrides:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():

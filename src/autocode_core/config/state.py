@@ -86,7 +86,7 @@ class ConfigState:
         """
         env = [env_layer(self._environ, checks)] if self._environ is not None else []
         self._layers = [*self._below, *env, *self._above]
-        self._resolved = resolve_config(self._layers, checks)
+        self._resolved = resolve_config(self._layers, checks, self.project_root)
         return self._resolved
 
     def preview(self, update: BaseModel | Mapping[str, Any], checks: Mapping[str, CheckConfig]) -> tuple[ResolvedConfig, ConfigLayer]:
@@ -97,7 +97,7 @@ class ConfigState:
         layer = model_layer(update, "update_config")
         if self._updates is not None:
             layer = ConfigLayer("update_config", deep_merge(self._updates.data, layer.data))
-        return resolve_config([*self._layers, layer], checks), layer
+        return resolve_config([*self._layers, layer], checks, self.project_root), layer
 
     def accept(self, resolved: ResolvedConfig, updates: ConfigLayer) -> None:
         """Make a previewed resolution current."""
