@@ -155,11 +155,6 @@ def test_no_command_fails_on_a_damaged_history(autocode_cli, healthy_history, co
     assert len(runs) == (2 if command == ["check"] else 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="AutocodeDaemon.__init__ preloads the last results from history for every command "
-    "(daemon.py, outside this change): plugins and config show still open it",
-)
 @pytest.mark.parametrize("command", [["plugins"], ["config", "show"]], ids=" ".join)
 def test_commands_that_need_no_history_leave_it_alone(autocode_cli, healthy_history, command) -> None:
     path = autocode_cli.root / ".autocode" / "history.db"

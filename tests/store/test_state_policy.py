@@ -124,10 +124,10 @@ def test_an_absolute_folder_outside_the_project_is_used_when_empty_refused_when_
 
 
 def test_an_embedding_application_gets_the_same_refusal(tmp_path) -> None:
-    (tmp_path / "lib").mkdir()
-    (tmp_path / "lib" / "code.py").write_text("")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "code.py").write_text("")
     with pytest.raises(ConfigError) as caught:
-        AutocodeDaemon(tmp_path, config={"daemon": {"state_dir": "lib"}}, load_entry_points=False)
+        AutocodeDaemon(tmp_path, config={"daemon": {"state_dir": "notes"}}, load_entry_points=False)
     (problem,) = caught.value.problems
     assert (problem.source, problem.key) == ("configuration passed to AutocodeDaemon", "daemon.state_dir")
     assert problem.loc == ("daemon", "state_dir") and "did not write (code.py)" in problem.reason

@@ -40,7 +40,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 __all__ = [
@@ -71,9 +70,9 @@ def bounded(default: Any, low: float, high: float, description: str) -> Any:
 
 
 def _bound_of(field: Any) -> NumericBound | None:
-    low = next((m.ge for m in field.metadata if isinstance(m, annotated_types.Ge)), None)
-    high = next((m.le for m in field.metadata if isinstance(m, annotated_types.Le)), None)
-    if low is None or high is None:
+    low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+    if not isinstance(low, int | float) or not isinstance(high, int | float):
         return None
     integer = field.annotation is int or "int" in str(field.annotation).split(" | ")
     return NumericBound(float(low), float(high), field.description or "", integer)

@@ -21,6 +21,8 @@ from autocode_core.config.sources import (
     load_sources,
     model_layer,
 )
+from autocode_core.config.start_only import start_only_problems
+from autocode_core.errors import ConfigError
 from autocode_core.models import CheckConfig
 
 __all__ = ["ConfigState"]
@@ -92,9 +94,13 @@ class ConfigState:
     def preview(self, update: BaseModel | Mapping[str, Any], checks: Mapping[str, CheckConfig]) -> tuple[ResolvedConfig, ConfigLayer]:
         """What ``update`` (overlaid on earlier updates) would resolve to; changes nothing.
 
-        :raises ConfigError: the result would be invalid.
+        :raises ConfigError: the result would be invalid, or ``update`` names a
+            setting that only applies at start (``start_only``).
         """
         layer = model_layer(update, "update_config")
+        refused = start_only_problems(layer.data)
+        if refused:
+            raise ConfigError(refused)
         if self._updates is not None:
             layer = ConfigLayer("update_config", deep_merge(self._updates.data, layer.data))
         return resolve_config([*self._layers, layer], checks, self.project_root), layer

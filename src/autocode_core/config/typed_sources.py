@@ -21,6 +21,7 @@ from typing import Any
 
 import pydantic_core
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from autocode_core.config.models import AutocodeConfig
 from autocode_core.config.sources import ConfigLayer
@@ -32,7 +33,7 @@ __all__ = ["conversion_problems"]
 Written = Callable[[ConfigLayer, Sequence[str]], str]
 
 
-def _strict_only(model: type[BaseModel], data: Any) -> list[dict[str, Any]]:
+def _strict_only(model: type[BaseModel], data: Any) -> list[ErrorDetails]:
     """Errors of ``data`` that only pydantic's strict mode finds."""
     if not isinstance(data, dict) or not data:
         return []

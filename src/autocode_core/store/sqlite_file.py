@@ -18,6 +18,7 @@ operation through ``use`` / ``transaction``, which decide what a failure means:
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import sqlite3
@@ -211,10 +212,8 @@ class SqliteFile:
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:  # a failed COMMIT may have rolled back already
-                    try:
+                    with contextlib.suppress(sqlite3.Error):  # the error to report is the first one
                         conn.execute("ROLLBACK")
-                    except sqlite3.Error:
-                        pass  # the error to report is the first one
                 raise
             return result
 

@@ -10,6 +10,7 @@ folder, then ``os.replace``. A full disk or a read-only folder is a
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -47,10 +48,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
@@ -93,9 +92,10 @@ class DaemonLock:
     def holder(self) -> dict[str, Any] | None:
         """What the current holder wrote (pid, start time), if readable."""
         try:
-            return json.loads(self.path.read_text("utf-8") or "null")
+            holder = json.loads(self.path.read_text("utf-8") or "null")
         except (OSError, ValueError):
             return None
+        return holder if isinstance(holder, dict) else None
 
     def is_held(self) -> bool:
         """True if some process (this one included) holds the lock now."""
