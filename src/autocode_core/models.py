@@ -86,7 +86,9 @@ class CheckConfig(BaseModel):
     )
     run_at_start: bool | None = None
     execution: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$")
-    memory_limit_mb: float | None = Field(default=None, ge=16, le=1_048_576, allow_inf_nan=False)
+    memory_limit_mb: float | None = Field(
+        default=None, ge=16, le=1_048_576, allow_inf_nan=False, description="16 MiB to 1 TiB"
+    )
     description: str = ""
     settings_model: type[BaseModel] | None = Field(default=None, exclude=True)
     config_aliases: dict[str, str] = Field(default_factory=dict, exclude=True)

@@ -77,6 +77,7 @@ class TickB(CheckPlugin):
 CONFIG = """\
 [daemon]
 run_at_start = true
+execution = "inline"   # the checks in the daemon's process: the history is under test, not workers
 
 [daemon.tick_a]
 interval_minutes = 0.0166667   # the minimum, 1 second

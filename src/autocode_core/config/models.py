@@ -117,13 +117,13 @@ class DaemonConfig(BaseModel):
 
     max_concurrent_checks: int = bounded(2, 1, 256, "checks running at once")
     check_timeout_seconds: float = bounded(300.0, 0.1, 86_400, "0.1 second to 1 day")
-    max_memory_usage_mb: float | None = bounded(512.0, 16, 1_048_576, "16 MiB to 1 TiB; null: no limit")
+    max_memory_usage_mb: float | None = bounded(512.0, 16, 1_048_576, "16 MiB to 1 TiB; null: no warning")
     run_at_start: bool = True
     jitter_seconds: float = bounded(0.0, 0, 3_600, "up to 1 hour")
     listener_timeout_seconds: float = bounded(30.0, 0.1, 3_600, "0.1 second to 1 hour")
     state_dir: str = ".autocode"
     execution: str = Field(default="auto", pattern=r"^[a-z][a-z0-9_-]*$")
-    check_memory_limit_mb: float | None = Field(default=2048.0, ge=16, le=1_048_576, allow_inf_nan=False)
+    check_memory_limit_mb: float | None = bounded(2048.0, 16, 1_048_576, "16 MiB to 1 TiB; null: no limit")
 
 
 class ApiConfig(BaseModel):
