@@ -87,7 +87,8 @@ class Tick(CheckPlugin):
 @dataclass
 class AutocodeCli:
     """``python -m autocode_core.cli`` in a subprocess, in a git repository, with a
-    one-check plugin distribution (``tick_check``) installed and the first-party checks off."""
+    one-check plugin distribution (``tick_check``) installed, the first-party checks
+    off and checks run inline (these tests are about configuration, state and history)."""
 
     env: dict[str, str]
     repo: GitRepo
@@ -117,6 +118,7 @@ def autocode_cli(git_repo: GitRepo, make_dist: DistFactory, unique: Callable[[st
     env = {k: v for k, v in os.environ.items() if not k.startswith("AUTOCODE")}
     env["PYTHONPATH"] = os.pathsep.join([str(site), env.get("PYTHONPATH", "")])
     env["AUTOCODE_DISABLE_PLUGINS"] = "doc_check,git_check,test_check"
+    env["AUTOCODE__DAEMON__EXECUTION"] = "inline"  # no worker process: a second saved per command
     git_repo.write("README.md", "# demo\n")
     git_repo.commit("initial")
     return AutocodeCli(env, git_repo)

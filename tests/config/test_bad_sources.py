@@ -50,6 +50,7 @@ SOURCES: list[tuple[str, Setup, str]] = [
      "autocode.toml: is a symbolic link to gone/away.toml, which does not exist"),
     ("dangling-pyproject", _dangling("pyproject.toml"),
      "pyproject.toml: is a symbolic link to gone/away.toml, which does not exist"),
+    ("tool-not-a-table", _write("pyproject.toml", b"tool = 5\n"), "pyproject.toml: tool: must be a table, not int"),
     ("daemon-not-a-table", _write("autocode.toml", b"daemon = 5\n"),
      "autocode.toml: daemon: must be a table (got 5)"),
     ("history-not-a-table", _write("autocode.toml", b"history = [1]\n"), "autocode.toml: history: "),
@@ -83,11 +84,19 @@ SOURCES: list[tuple[str, Setup, str]] = [
 @pytest.mark.parametrize(("setup", "expected"), [s[1:] for s in SOURCES], ids=[s[0] for s in SOURCES])
 def test_a_file_that_cannot_be_used_is_a_clear_error(autocode_cli, setup, expected) -> None:
     setup(autocode_cli.root)
-    args = ["--profile", "dev"] if "profile" in expected or "profiles.dev" in expected else []
-    for command in (["check", *args], ["config", "show", *args]):
-        done = autocode_cli(*command)
+    args = ["--profile", "dev"] if "profile" in expected else []
+    done = autocode_cli("check", *args)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_every_command_reports_it(autocode_cli) -> None:
+    (autocode_cli.root / "autocode.toml").mkdir()
+    for command in (["config", "show"], ["plugins"], ["status"], ["history"], ["daemon", "--port", "0"]):
+        done = autocode_cli(*command, timeout=30)
         assert done.returncode == 2, (command, done.stdout, done.stderr)
-        assert expected in done.stderr
+        assert "autocode.toml: is a folder, not a configuration file" in done.stderr
         assert "Traceback" not in done.stderr
 
 

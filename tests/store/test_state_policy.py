@@ -52,15 +52,28 @@ def test_a_state_dir_autocode_does_not_own_is_refused(autocode_cli, state_dir, r
     cli.repo.write("autocode.toml", f'[daemon]\nstate_dir = "{state_dir}"\n')
     cli.repo.commit("a package")
     before = _files(cli.root)
-    for command in (["check"], ["status"], ["daemon", "--port", "0"]):
-        done = cli(*command, timeout=30)
-        assert done.returncode == 2, (command, done.stdout, done.stderr)
-        assert f"autocode.toml: daemon.state_dir: {state_dir!r} {reason}" in done.stderr
-        assert "Traceback" not in done.stderr
+    done = cli("check")
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert f"autocode.toml: daemon.state_dir: {state_dir!r} {reason}" in done.stderr
+    assert "Traceback" not in done.stderr
     assert _files(cli.root) == before  # no .gitignore, no history, nothing written anywhere
     assert not (cli.root.parent / "elsewhere").exists()
     cli.repo.write("pkg/new_module.py", "y = 2\n")
     assert _untracked(cli) == ["?? pkg/new_module.py"]  # git still sees new source files
+
+
+def test_every_command_refuses_it_before_writing_anything(autocode_cli) -> None:
+    cli = autocode_cli
+    cli.repo.write("pkg/__init__.py", "x = 1\n")
+    cli.repo.write("autocode.toml", '[daemon]\nstate_dir = "pkg"\n')
+    cli.repo.commit("a package")
+    before = _files(cli.root)
+    for command in (["status"], ["history"], ["daemon", "--port", "0"]):
+        done = cli(*command, timeout=30)
+        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert "autocode.toml: daemon.state_dir: 'pkg' holds files autocode did not write" in done.stderr
+        assert "Traceback" not in done.stderr
+    assert _files(cli.root) == before
 
 
 def test_a_source_folder_marked_by_an_earlier_version_is_refused_with_the_fix(autocode_cli) -> None:

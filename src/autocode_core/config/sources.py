@@ -126,9 +126,10 @@ def parse_value(text: str) -> Any:
 
 def _has_autocode_table(pyproject: Path) -> bool:
     try:
-        return "autocode" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
+        tool = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
     except (OSError, ValueError):
         return True  # let read_config_file report the problem
+    return not isinstance(tool, dict) or "autocode" in tool
 
 
 def _unusable(path: Path) -> str | None:
@@ -191,7 +192,7 @@ def _file_label(path: Path, *, table: bool = True) -> str:
     return f"{shown} [tool.autocode]" if table and path.name == "pyproject.toml" else shown
 
 
-def _not_utf8(path: Path, exc: UnicodeDecodeError) -> str:
+def _not_utf8(exc: UnicodeDecodeError) -> str:
     line = exc.object[: exc.start].count(b"\n") + 1
     return f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} on line {line}"
 
@@ -209,13 +210,15 @@ def read_config_file(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(ConfigProblem(str(path), "", f"cannot read: {exc.strerror or exc}", ())) from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(ConfigProblem(str(path), "", _not_utf8(path, exc), ())) from exc
+        raise ConfigError(ConfigProblem(str(path), "", _not_utf8(exc), ())) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(ConfigProblem(str(path), "", f"invalid TOML: {exc}", ())) from exc
     if path.name != "pyproject.toml":
         return document
     tool = document.get("tool", {})
-    table = tool.get("autocode", {}) if isinstance(tool, dict) else {}
+    if not isinstance(tool, dict):
+        raise ConfigError(ConfigProblem(str(path), "tool", f"must be a table, not {type(tool).__name__}", ()))
+    table = tool.get("autocode", {})
     if not isinstance(table, dict):
         raise ConfigError(
             ConfigProblem(str(path), "tool.autocode", f"must be a table, not {type(table).__name__}", ())
