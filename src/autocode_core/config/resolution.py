@@ -70,7 +70,9 @@ class ResolvedConfig:
 def _normalized(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConfig]) -> list[ConfigLayer]:
     out = []
     for layer in layers:
-        layer = ConfigLayer(layer.source, copy.deepcopy(layer.data), dict(layer.written), layer.typed)
+        layer = ConfigLayer(
+            layer.source, copy.deepcopy(layer.data), dict(layer.written), layer.typed, dict(layer.replaced)
+        )
         for name, check in checks.items():
             for alias, settings_path in check.config_aliases.items():
                 value = layer.pop(alias)
@@ -172,6 +174,33 @@ def _unknown(model: type[BaseModel], data: Any, prefix: str) -> list[str]:
     return found
 
 
+#: top-level keys whose value is a table
+TABLES = tuple(
+    name
+    for name, info in AutocodeConfig.model_fields.items()
+    if (isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel))
+    or str(info.annotation).startswith("dict")
+)
+
+
+def _shape_problems(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConfig]) -> list[ConfigProblem]:
+    """Tables given as something else, layer by layer (a higher layer's table
+    would otherwise hide a lower layer's ``daemon = 5`` when they merge)."""
+    problems = []
+    for layer in layers:
+        wrong: dict[tuple[str, ...], Any] = {
+            (key,): layer.data[key] for key in TABLES if not isinstance(layer.data.get(key, {}), dict)
+        }
+        daemon = layer.data.get("daemon")
+        if isinstance(daemon, dict):
+            wrong |= {("daemon", n): daemon[n] for n in checks if not isinstance(daemon.get(n, {}), dict)}
+        wrong |= {tuple(key.split(".")): value for key, value in layer.replaced.items()}
+        for loc, value in wrong.items():
+            reason = f"must be a table (got {value!r})"
+            problems.append(ConfigProblem(layer.source, _written(layer, loc), reason, loc))
+    return problems
+
+
 def _without_repeats(problems: list[ConfigProblem]) -> list[ConfigProblem]:
     """A conversion refused in a typed layer hides the merged result's error at the same place."""
     seen: set[tuple[str, ...]] = set()
@@ -198,7 +227,7 @@ def resolve_config(
     merged: dict[str, Any] = {}
     for layer in layers:
         merged = deep_merge(merged, layer.data)
-    problems: list[ConfigProblem] = conversion_problems(layers, checks, _written)
+    problems = [*_shape_problems(layers, checks), *conversion_problems(layers, checks, _written)]
     warnings: list[ConfigProblem] = []
     daemon_data = merged.get("daemon", {})
     checks_data = merged.get("checks", {})

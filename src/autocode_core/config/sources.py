@@ -18,17 +18,13 @@ written (``enabled = "yes"`` is an error, see ``typed_sources``). Environment
 variables and flags are text: a value is JSON when it parses (``4``, ``true``,
 ``["a"]``), else the string, and is then converted as pydantic does.
 
-A configuration file that exists but cannot be used (a folder, a symbolic link
-loop or to nothing, not UTF-8, not TOML, a table of the wrong type) is a
-``ConfigError`` naming the file: never skipped, never a traceback.
+Finding and reading the file itself is ``config.files``.
 """
 
 from __future__ import annotations
 
-import errno
 import json
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from autocode_core.config.files import file_label, find_project, profiles_of, read_config_file
 from autocode_core.errors import ConfigError, ConfigProblem
 from autocode_core.models import CheckConfig
 
@@ -67,14 +64,19 @@ class ConfigLayer:
     data: dict[str, Any]
     written: dict[str, str] = field(default_factory=dict)
     typed: bool = True  # values are taken as written; False: text, converted (environment, flags)
+    #: dotted keys whose non-table value a deeper key replaced (``AUTOCODE__DAEMON=5``
+    #: and ``AUTOCODE__DAEMON__X=1``): reported, as a table was expected there
+    replaced: dict[str, Any] = field(default_factory=dict)
 
     def set(self, path: str, value: Any, written: str | None = None) -> None:
         """Set a dotted ``path`` (deep-merging dicts) and remember how it was written."""
         parts = path.split(".")
         node = self.data
-        for part in parts[:-1]:
+        for depth, part in enumerate(parts[:-1], 1):
             child = node.get(part)
             if not isinstance(child, dict):
+                if part in node:
+                    self.replaced[".".join(parts[:depth])] = child
                 child = node[part] = {}
             node = child
         old = node.get(parts[-1])
@@ -124,126 +126,6 @@ def parse_value(text: str) -> Any:
         return text
 
 
-def _has_autocode_table(pyproject: Path) -> bool:
-    try:
-        tool = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
-    except (OSError, ValueError):
-        return True  # let read_config_file report the problem
-    return not isinstance(tool, dict) or "autocode" in tool
-
-
-def _unusable(path: Path) -> str | None:
-    """Why an existing ``path`` cannot be read as a configuration file (``None``: it can, or is absent)."""
-    if not os.path.lexists(path):
-        return None
-    try:
-        path.stat()
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return "is a symbolic link loop"
-        if exc.errno == errno.ENOENT:
-            return f"is a symbolic link to {os.readlink(path)}, which does not exist"
-        return f"cannot be read ({exc.strerror or exc})"
-    if path.is_dir():
-        return "is a folder, not a configuration file"
-    if not path.is_file():
-        return "is not a regular file"
-    return None
-
-
-def _usable(path: Path) -> bool:
-    """True for a regular file, False when absent.
-
-    :raises ConfigError: it exists but cannot be a configuration file.
-    """
-    problem = _unusable(path)
-    if problem is not None:
-        raise ConfigError(ConfigProblem(_file_label(path, table=False), "", problem, ()))
-    return path.is_file()
-
-
-def find_project(start: Path) -> tuple[Path, Path | None]:
-    """Walk up from ``start`` to the project's configuration.
-
-    :return: ``(project root, config file or None)``. Without a config file the
-        root is the nearest folder holding ``pyproject.toml`` or ``.git``, else
-        ``start``.
-    :raises ConfigError: an ``autocode.toml`` or ``pyproject.toml`` on the way
-        that is not a readable file (a folder, a broken symbolic link...).
-    """
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if _usable(folder / "autocode.toml"):
-            return folder, folder / "autocode.toml"
-        pyproject = folder / "pyproject.toml"
-        if _usable(pyproject) and _has_autocode_table(pyproject):
-            return folder, pyproject
-    for folder in (start, *start.parents):
-        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
-            return folder, None
-    return start, None
-
-
-def _file_label(path: Path, *, table: bool = True) -> str:
-    try:
-        shown = str(path.relative_to(Path.cwd()))
-    except ValueError:
-        shown = str(path)
-    return f"{shown} [tool.autocode]" if table and path.name == "pyproject.toml" else shown
-
-
-def _not_utf8(exc: UnicodeDecodeError) -> str:
-    line = exc.object[: exc.start].count(b"\n") + 1
-    return f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} on line {line}"
-
-
-def read_config_file(path: Path) -> dict[str, Any]:
-    """The autocode table of a config file.
-
-    :raises ConfigError: unreadable file, not UTF-8, invalid TOML, or a table of the wrong type.
-    """
-    problem = _unusable(path)
-    if problem is not None:
-        raise ConfigError(ConfigProblem(str(path), "", problem, ()))
-    try:
-        document = tomllib.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise ConfigError(ConfigProblem(str(path), "", f"cannot read: {exc.strerror or exc}", ())) from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(ConfigProblem(str(path), "", _not_utf8(exc), ())) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(ConfigProblem(str(path), "", f"invalid TOML: {exc}", ())) from exc
-    if path.name != "pyproject.toml":
-        return document
-    tool = document.get("tool", {})
-    if not isinstance(tool, dict):
-        raise ConfigError(ConfigProblem(str(path), "tool", f"must be a table, not {type(tool).__name__}", ()))
-    table = tool.get("autocode", {})
-    if not isinstance(table, dict):
-        raise ConfigError(
-            ConfigProblem(str(path), "tool.autocode", f"must be a table, not {type(table).__name__}", ())
-        )
-    return table
-
-
-def _profiles(data: dict[str, Any], label: str) -> dict[str, dict[str, Any]]:
-    """The ``profiles`` table of a file, taken out of ``data``.
-
-    :raises ConfigError: it is not a table of tables.
-    """
-    profiles = data.pop("profiles", {})
-    if not isinstance(profiles, dict):
-        raise ConfigError(ConfigProblem(label, "profiles", f"must be a table of profiles (got {profiles!r})"))
-    wrong = [
-        ConfigProblem(label, f"profiles.{name}", f"must be a table (got {value!r})")
-        for name, value in profiles.items()
-        if not isinstance(value, dict)
-    ]
-    if wrong:
-        raise ConfigError(wrong)
-    return profiles
-
-
 def load_sources(
     start: Path | None = None,
     *,
@@ -268,16 +150,16 @@ def load_sources(
     profiles: dict[str, Any] = {}
     if path is not None:
         data = read_config_file(path)
-        profiles = _profiles(data, _file_label(path))
-        layers.append(ConfigLayer(_file_label(path), data))
+        profiles = profiles_of(data, file_label(path))
+        layers.append(ConfigLayer(file_label(path), data))
     if profile is not None:
         if profile not in profiles:
             known = ", ".join(sorted(profiles))
-            where = _file_label(path) if path else "no configuration file"
+            where = file_label(path) if path else "no configuration file"
             raise ConfigError(
                 ConfigProblem(where, f"profiles.{profile}", f"no such profile (known: {known or 'none'})")
             )
-        layers.append(ConfigLayer(f"profile {profile!r} in {_file_label(path)}", profiles[profile]))  # type: ignore[arg-type]
+        layers.append(ConfigLayer(f"profile {profile!r} in {file_label(path)}", profiles[profile]))  # type: ignore[arg-type]
     return ConfigSources(root, path, profile, layers, environ, [cli_layer(overrides)])
 
 
