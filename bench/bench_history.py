@@ -25,7 +25,6 @@ import time
 from pathlib import Path
 
 import anyio
-import structlog
 
 from autocode_core import AutocodeDaemon, CheckPlugin, CheckResult
 from autocode_core.cli.logs import configure_logging
@@ -97,13 +96,12 @@ def open_cost(path: Path) -> None:
         full = time.perf_counter() - start
         conn.close()
         prepare()
-        with structlog.testing.capture_logs() as logs:
-            start = time.perf_counter()
-            HistoryStore(path).close()
-            opened = time.perf_counter() - start
-        complete = not any(e["event"] == "history_check_incomplete" for e in logs)
+        start = time.perf_counter()
+        HistoryStore(path).close()
+        opened = time.perf_counter() - start
+        stopped = opened >= OPEN_CHECK_SECONDS  # the check ran out of its budget (logged at info)
         print(f"  {label}: unbounded quick_check {full * 1e3:7.1f} ms   HistoryStore() {opened * 1e3:7.1f} ms"
-              f"   check {'complete' if complete else 'stopped at the budget'}")
+              f"   check {'stopped at the budget' if stopped else 'complete'}")
 
 
 class Noop(CheckPlugin):
