@@ -26,6 +26,7 @@ if _typing.TYPE_CHECKING:
         DaemonAlreadyRunningError,
         PluginError,
         PluginLoadError,
+        StorageError,
     )
     from autocode_core.models import CheckConfig, CheckResult, CheckStatus, DaemonStatus, Finding
     from autocode_core.plugin.check_plugin import CheckPlugin
@@ -60,6 +61,7 @@ _EXPORTS: dict[str, str] = {
     "PluginError": "autocode_core.errors",
     "PluginLoadError": "autocode_core.errors",
     "Scheduler": "autocode_core.scheduling.scheduler",
+    "StorageError": "autocode_core.errors",
     "SystemClock": "autocode_core.scheduling.clock",
     "hookimpl": "autocode_core.plugin.hookspecs",
     "hookspec": "autocode_core.plugin.hookspecs",
@@ -89,6 +91,7 @@ __all__ = [
     "PluginError",
     "PluginLoadError",
     "Scheduler",
+    "StorageError",
     "SystemClock",
     "hookimpl",
     "hookspec",

@@ -9,7 +9,9 @@ message without a traceback. Anything else is a bug and keeps its traceback::
     ├── PluginError               a plugin's expected failure; raise it from ``execute``
     │   └── PluginLoadError       a plugin failed to import, validate or describe itself
     ├── CheckNotFoundError        (also a KeyError) no check by that name
-    └── DaemonAlreadyRunningError another daemon holds the project's lock
+    ├── DaemonAlreadyRunningError another daemon holds the project's lock
+    └── StorageError              (also an OSError) autocode's state cannot be written:
+                                  disk full, read-only, permissions; the message names the path
 
 At run time every outcome of a check becomes data: a ``CheckResult`` with
 status ``error``, never an exception that escapes the scheduler.
@@ -28,6 +30,7 @@ __all__ = [
     "DaemonAlreadyRunningError",
     "PluginError",
     "PluginLoadError",
+    "StorageError",
 ]
 
 
@@ -109,3 +112,19 @@ class CheckNotFoundError(AutocodeError, KeyError):
 
 class DaemonAlreadyRunningError(AutocodeError):
     """Another daemon holds the lock of this project's state folder."""
+
+
+class StorageError(AutocodeError, OSError):
+    """autocode's own state (the state folder, its lock, the run history) cannot
+    be written: the disk is full, the file system is read-only, permissions.
+
+    The message is one line that starts with what happened and names the path,
+    e.g. ``disk full: cannot write /p/.autocode/history.db (database or disk is full)``.
+    It is also an ``OSError``, so code that handles file errors keeps working.
+    """
+
+    def __init__(self, message: str) -> None:
+        AutocodeError.__init__(self, message)
+
+    def __str__(self) -> str:  # OSError would format (errno, strerror)
+        return str(self.args[0])

@@ -97,6 +97,9 @@ class CheckConfig(BaseModel):
     ``memory_limit_mb`` bounds its process tree's resident memory (both default
     to the ``daemon`` settings).
 
+    ``interval_minutes`` is 1 second (1/60) to 1 year (525600); ``timeout_seconds``
+    0.1 second to 1 day (``None``: ``daemon.check_timeout_seconds``).
+
     ``settings_model`` is the pydantic model of the check's own settings, read
     from ``checks.<name>`` in the configuration. ``config_aliases`` maps other
     dotted configuration paths onto settings paths (``""`` is the whole
@@ -109,11 +112,17 @@ class CheckConfig(BaseModel):
 
     name: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_.-]*$")
     enabled: bool = True
-    interval_minutes: float = Field(default=5.0, gt=0, allow_inf_nan=False)
-    timeout_seconds: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    interval_minutes: float = Field(
+        default=5.0, ge=1 / 60, le=525_600, allow_inf_nan=False, description="1 second to 1 year"
+    )
+    timeout_seconds: float | None = Field(
+        default=None, ge=0.1, le=86_400, allow_inf_nan=False, description="0.1 second to 1 day"
+    )
     run_at_start: bool | None = None
     execution: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]*$")
-    memory_limit_mb: float | None = Field(default=None, ge=16, le=1_048_576, allow_inf_nan=False)
+    memory_limit_mb: float | None = Field(
+        default=None, ge=16, le=1_048_576, allow_inf_nan=False, description="16 MiB to 1 TiB"
+    )
     description: str = ""
     settings_model: type[BaseModel] | None = Field(default=None, exclude=True)
     config_aliases: dict[str, str] = Field(default_factory=dict, exclude=True)

@@ -88,7 +88,7 @@ def test_invalid_configuration_exits_2_naming_file_and_key(cli_env, project) -> 
     (project / "pyproject.toml").write_text("[tool.autocode.daemon]\ncheck_timeout_seconds = -1\n")
     done = run(cli_env, "check", cwd=project)
     assert done.returncode == 2
-    assert "pyproject.toml [tool.autocode]: daemon.check_timeout_seconds: Input should be greater than 0" in done.stderr
+    assert "pyproject.toml [tool.autocode]: daemon.check_timeout_seconds: Input should be between 0.1 and 86400" in done.stderr
     assert "Traceback" not in done.stderr
 
 

@@ -123,7 +123,7 @@ def test_errors_name_file_key_and_reason_all_at_once(project) -> None:
     with pytest.raises(ConfigError) as info:
         daemon_for(project, environ={"AUTOCODE_TOKEN_MODEL": "gpt-4"})
     problems = info.value.problems
-    assert "autocode.toml: daemon.max_concurrent_checks: Input should be greater than or equal to 1 (got 0)" in problems
+    assert "autocode.toml: daemon.max_concurrent_checks: Input should be between 1 and 256 (checks running at once) (got 0)" in problems
     assert "autocode.toml: daemon.token_alerts.threshold: Input should be greater than 0 (got -5)" in problems
     assert any(p.startswith("autocode.toml: daemon.git_check.interval_minutes: Input should be a valid number") for p in problems)
 

@@ -63,7 +63,7 @@ def test_invalid_value_is_422_with_the_field_and_reason_and_changes_nothing(serv
     assert response.status_code == 422
     problem = response.json()["detail"][0]
     assert problem["loc"] == ["body", "daemon", "quick_check", "interval_minutes"]
-    assert "greater than 0" in problem["msg"]
+    assert "between 0.0166667 and 525600" in problem["msg"]
     assert server.daemon.scheduler.tasks["quick_check"].interval_seconds == 3600
     response = server.client.patch(
         "/api/config", json={"daemon": {"max_concurrent_checks": "many"}}

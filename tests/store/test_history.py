@@ -179,7 +179,8 @@ def test_a_newer_database_is_left_alone(tmp_path) -> None:
         HistoryStore(db)
     d = daemon(tmp_path)
     assert d.run_check_manually("flaky_check").status == "success"  # checks still run
-    assert d.history is None and sorted(p.name for p in db.parent.iterdir()) == [".gitignore", "history.db"]
+    names = sorted(p.name for p in db.parent.iterdir())
+    assert d.history is None and names == [".autocode-state", ".gitignore", "history.db"]
 
 
 def test_history_can_be_disabled(tmp_path) -> None:

@@ -42,3 +42,20 @@ def test_lock_is_exclusive_across_processes_and_released_on_exit(tmp_path) -> No
     lock = DaemonLock(tmp_path)
     lock.acquire({"pid": 2})  # a killed holder leaves no stale lock behind
     lock.release()
+
+
+def test_a_lock_path_that_is_a_folder_is_a_clear_error(autocode_cli) -> None:
+    (autocode_cli.root / ".autocode" / "daemon.lock").mkdir(parents=True)
+    done = autocode_cli("daemon", "--port", "0", timeout=30)
+    assert done.returncode == 2, done.stderr
+    lock = autocode_cli.root / ".autocode" / "daemon.lock"
+    assert f"{lock}: is a folder; autocode's lock must be a file (remove the folder)" in done.stderr
+    assert "Traceback" not in done.stderr and "ExceptionGroup" not in done.stderr
+
+
+def test_the_state_folder_is_claimed_with_a_marker_and_reused(tmp_path) -> None:
+    state = ensure_state_dir(tmp_path)
+    assert sorted(p.name for p in state.iterdir()) == [".autocode-state", ".gitignore"]
+    marker = (state / ".autocode-state").read_text()
+    (state / "notes.txt").write_text("autocode owns this folder now")
+    assert ensure_state_dir(tmp_path) == state and (state / ".autocode-state").read_text() == marker

@@ -16,7 +16,12 @@ from autocode_core.cli.logs import use_color
 from autocode_core.cli.report import exit_code, format_result, results_json
 from autocode_core.daemon.daemon import AutocodeDaemon
 from autocode_core.daemon.events import DaemonEvent
-from autocode_core.errors import CheckNotFoundError, ConfigError, DaemonAlreadyRunningError
+from autocode_core.errors import (
+    CheckNotFoundError,
+    ConfigError,
+    DaemonAlreadyRunningError,
+    StorageError,
+)
 from autocode_core.models import CheckResult
 
 __all__ = ["check", "daemon"]
@@ -123,4 +128,7 @@ def daemon(args: argparse.Namespace) -> int:
     except* ConfigError as group:  # e.g. the HTTP service refusing a public bind without a token
         err(str(group.exceptions[0]))
         code = EXIT_USAGE
+    except* StorageError as group:  # the lock cannot be written: disk full, read-only
+        err(str(group.exceptions[0]))
+        code = 1
     return code

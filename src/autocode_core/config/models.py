@@ -27,15 +27,76 @@ Every model accepts unknown keys so a typo warns instead of failing, and so the
 design document's examples work as written: plugin-owned sections such as
 ``daemon.token_alerts``, ``doc_index`` and ``tests`` are extra keys that the
 owning plugin claims through ``CheckConfig.config_aliases``.
+
+Every number has bounds, inclusive, declared once with ``bounded`` (a pydantic
+``Field`` with ``ge``/``le``, ``allow_inf_nan=False`` and a description of the
+range in words) and listed by ``numeric_bounds``, which the README's table is
+tested against. The same models validate every source: files, environment,
+``--set``, ``AutocodeDaemon(config=...)`` and ``PATCH /api/config``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
-__all__ = ["ApiConfig", "AutocodeConfig", "DaemonConfig", "HistoryConfig", "NotificationConfig"]
+__all__ = [
+    "ApiConfig",
+    "AutocodeConfig",
+    "DaemonConfig",
+    "HistoryConfig",
+    "NotificationConfig",
+    "NumericBound",
+    "bounded",
+    "numeric_bounds",
+]
+
+
+@dataclass(frozen=True)
+class NumericBound:
+    """The inclusive range of one numeric setting, and that range in words."""
+
+    low: float
+    high: float
+    description: str
+    integer: bool
+
+
+def bounded(default: Any, low: float, high: float, description: str) -> Any:
+    """A pydantic ``Field`` for a number between ``low`` and ``high`` (inclusive)."""
+    return Field(default=default, ge=low, le=high, allow_inf_nan=False, description=description)
+
+
+def _bound_of(field: Any) -> NumericBound | None:
+    low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+    if not isinstance(low, int | float) or not isinstance(high, int | float):
+        return None
+    integer = field.annotation is int or "int" in str(field.annotation).split(" | ")
+    return NumericBound(float(low), float(high), field.description or "", integer)
+
+
+def numeric_bounds() -> dict[str, NumericBound]:
+    """Every numeric setting of the core by dotted key (``daemon.<check>.*`` for
+    the per-check schedule), with its bounds."""
+    from autocode_core.models import CheckConfig
+
+    sections: dict[str, type[BaseModel]] = {
+        "daemon": DaemonConfig,
+        "daemon.<check>": CheckConfig,
+        "api": ApiConfig,
+        "notifications": NotificationConfig,
+        "history": HistoryConfig,
+    }
+    out = {}
+    for prefix, model in sections.items():
+        for name, field in model.model_fields.items():
+            bound = _bound_of(field)
+            if bound is not None:
+                out[f"{prefix}.{name}"] = bound
+    return out
 
 
 class DaemonConfig(BaseModel):
@@ -54,15 +115,15 @@ class DaemonConfig(BaseModel):
 
     model_config = ConfigDict(extra="allow", validate_assignment=True)
 
-    max_concurrent_checks: int = Field(default=2, ge=1, le=256)
-    check_timeout_seconds: float = Field(default=300.0, gt=0, allow_inf_nan=False)
-    max_memory_usage_mb: float | None = Field(default=512.0, gt=0, allow_inf_nan=False)
+    max_concurrent_checks: int = bounded(2, 1, 256, "checks running at once")
+    check_timeout_seconds: float = bounded(300.0, 0.1, 86_400, "0.1 second to 1 day")
+    max_memory_usage_mb: float | None = bounded(512.0, 16, 1_048_576, "16 MiB to 1 TiB; null: no warning")
     run_at_start: bool = True
-    jitter_seconds: float = Field(default=0.0, ge=0, allow_inf_nan=False)
-    listener_timeout_seconds: float = Field(default=30.0, gt=0, allow_inf_nan=False)
+    jitter_seconds: float = bounded(0.0, 0, 3_600, "up to 1 hour")
+    listener_timeout_seconds: float = bounded(30.0, 0.1, 3_600, "0.1 second to 1 hour")
     state_dir: str = ".autocode"
     execution: str = Field(default="auto", pattern=r"^[a-z][a-z0-9_-]*$")
-    check_memory_limit_mb: float | None = Field(default=2048.0, ge=16, le=1_048_576, allow_inf_nan=False)
+    check_memory_limit_mb: float | None = bounded(2048.0, 16, 1_048_576, "16 MiB to 1 TiB; null: no limit")
 
 
 class ApiConfig(BaseModel):
@@ -71,7 +132,7 @@ class ApiConfig(BaseModel):
     model_config = ConfigDict(extra="allow", validate_assignment=True)
 
     host: str = "127.0.0.1"
-    port: int = Field(default=8080, ge=0, le=65535)
+    port: int = bounded(8080, 0, 65_535, "a TCP port; 0: any free port")
     token: SecretStr | None = None
     cors_origins: list[str] = Field(default_factory=list)
     #: Host names answered on a bind other than loopback (default: the machine's names and addresses)
@@ -87,20 +148,20 @@ class NotificationConfig(BaseModel):
     model_config = ConfigDict(extra="allow", validate_assignment=True)
 
     enabled: bool = False
-    error_threshold: int = Field(default=3, ge=1)
+    error_threshold: int = bounded(3, 1, 10_000, "consecutive errors")
     channels: list[Literal["email", "slack", "webhook"]] = Field(default_factory=list)
     webhook_url: SecretStr | None = None
     slack_webhook: SecretStr | None = None
     email_recipients: list[str] = Field(default_factory=list)
     email_sender: str = "autocode@localhost"
     smtp_host: str = "localhost"
-    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_port: int = bounded(25, 1, 65_535, "a TCP port")
     smtp_security: Literal["none", "starttls", "ssl"] = "none"
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_ca_file: str | None = None  # CA bundle to trust for STARTTLS/SSL (default: the system's)
-    timeout_seconds: float = Field(default=10.0, gt=0, allow_inf_nan=False)
-    max_retries: int = Field(default=2, ge=0, le=10)
+    timeout_seconds: float = bounded(10.0, 0.1, 300, "0.1 second to 5 minutes, per attempt")
+    max_retries: int = bounded(2, 0, 10, "attempts after the first")
 
     @model_validator(mode="after")
     def _channels_have_targets(self) -> NotificationConfig:
@@ -120,8 +181,8 @@ class HistoryConfig(BaseModel):
     model_config = ConfigDict(extra="allow", validate_assignment=True)
 
     enabled: bool = True
-    max_runs_per_check: int = Field(default=1000, ge=1)
-    max_age_days: float = Field(default=90.0, gt=0, allow_inf_nan=False)
+    max_runs_per_check: int = bounded(1000, 1, 1_000_000, "runs kept per check")
+    max_age_days: float = bounded(90.0, 1, 36_500, "1 day to 100 years")
 
 
 class AutocodeConfig(BaseModel):

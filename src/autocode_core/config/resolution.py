@@ -9,7 +9,10 @@ each check's settings are validated by the plugin's own model.
 
 Every problem is collected and reported at once, naming the highest source
 that set the offending key, the key as the user wrote it, and the reason.
-Keys that nothing claims are warnings, not errors.
+Keys that nothing claims are warnings, not errors. Values of typed sources
+(files, Python, the HTTP API) are not converted (``typed_sources``); a number
+out of its bounds says both bounds; a state folder autocode may not own
+(``store.state_policy``) is refused here, before anything is written.
 """
 
 from __future__ import annotations
@@ -17,14 +20,17 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from autocode_core.config.models import AutocodeConfig
+from autocode_core.config.models import AutocodeConfig, numeric_bounds
 from autocode_core.config.sources import ConfigLayer, deep_merge
+from autocode_core.config.typed_sources import conversion_problems
 from autocode_core.errors import ConfigError, ConfigProblem
 from autocode_core.models import CheckConfig
+from autocode_core.store.state_policy import state_dir_problem
 
 __all__ = ["ResolvedConfig", "resolve_config"]
 
@@ -64,7 +70,9 @@ class ResolvedConfig:
 def _normalized(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConfig]) -> list[ConfigLayer]:
     out = []
     for layer in layers:
-        layer = ConfigLayer(layer.source, copy.deepcopy(layer.data), dict(layer.written))
+        layer = ConfigLayer(
+            layer.source, copy.deepcopy(layer.data), dict(layer.written), layer.typed, dict(layer.replaced)
+        )
         for name, check in checks.items():
             for alias, settings_path in check.config_aliases.items():
                 value = layer.pop(alias)
@@ -118,6 +126,25 @@ def _written(layer: ConfigLayer, loc: Sequence[str]) -> str:
     return ".".join(loc)
 
 
+_OUT_OF_BOUNDS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.6g}"
+
+
+def _message(error: Any, loc: Sequence[str]) -> str:
+    """pydantic's message; for a core number out of bounds, both bounds and what they mean."""
+    if error["type"] in _OUT_OF_BOUNDS:
+        key = ".".join(loc)
+        if len(loc) == 3 and loc[0] == "daemon":
+            key = f"daemon.<check>.{loc[2]}"
+        bound = numeric_bounds().get(key)
+        if bound is not None:
+            return f"Input should be between {_number(bound.low)} and {_number(bound.high)} ({bound.description})"
+    return str(error["msg"])
+
+
 def _problems(
     exc: ValidationError, prefix: Sequence[str], layers: Sequence[ConfigLayer]
 ) -> list[ConfigProblem]:
@@ -126,7 +153,7 @@ def _problems(
         loc = [*prefix, *(str(p) for p in error["loc"])]
         got = error.get("input")
         shown = "" if isinstance(got, dict) or error["type"] == "missing" else f" (got {got!r})"
-        problems.append(_problem(layers, loc, f"{error['msg']}{shown}"))
+        problems.append(_problem(layers, loc, f"{_message(error, loc)}{shown}"))
     return problems
 
 
@@ -147,22 +174,65 @@ def _unknown(model: type[BaseModel], data: Any, prefix: str) -> list[str]:
     return found
 
 
-def resolve_config(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConfig]) -> ResolvedConfig:
+#: top-level keys whose value is a table
+TABLES = tuple(
+    name
+    for name, info in AutocodeConfig.model_fields.items()
+    if (isinstance(info.annotation, type) and issubclass(info.annotation, BaseModel))
+    or str(info.annotation).startswith("dict")
+)
+
+
+def _shape_problems(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConfig]) -> list[ConfigProblem]:
+    """Tables given as something else, layer by layer (a higher layer's table
+    would otherwise hide a lower layer's ``daemon = 5`` when they merge)."""
+    problems = []
+    for layer in layers:
+        wrong: dict[tuple[str, ...], Any] = {
+            (key,): layer.data[key] for key in TABLES if not isinstance(layer.data.get(key, {}), dict)
+        }
+        daemon = layer.data.get("daemon")
+        if isinstance(daemon, dict):
+            wrong |= {("daemon", n): daemon[n] for n in checks if not isinstance(daemon.get(n, {}), dict)}
+        wrong |= {tuple(key.split(".")): value for key, value in layer.replaced.items()}
+        for loc, value in wrong.items():
+            reason = f"must be a table (got {value!r})"
+            problems.append(ConfigProblem(layer.source, _written(layer, loc), reason, loc))
+    return problems
+
+
+def _without_repeats(problems: list[ConfigProblem]) -> list[ConfigProblem]:
+    """A conversion refused in a typed layer hides the merged result's error at the same place."""
+    seen: set[tuple[str, ...]] = set()
+    out = []
+    for problem in problems:
+        if problem.loc in seen:
+            continue
+        seen.add(problem.loc)
+        out.append(problem)
+    return out
+
+
+def resolve_config(
+    layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConfig], project_root: Path | None = None
+) -> ResolvedConfig:
     """Validate the merged layers against the core models and each check's models.
 
     :param layers: lowest precedence first.
     :param checks: the loaded checks' declared defaults, by check name.
+    :param project_root: when given, ``daemon.state_dir`` must be a folder autocode may own there.
     :raises ConfigError: listing every problem with source, key and reason.
     """
     layers = _normalized(layers, checks)
     merged: dict[str, Any] = {}
     for layer in layers:
         merged = deep_merge(merged, layer.data)
-    problems: list[ConfigProblem] = []
+    problems = [*_shape_problems(layers, checks), *conversion_problems(layers, checks, _written)]
     warnings: list[ConfigProblem] = []
     daemon_data = merged.get("daemon", {})
     checks_data = merged.get("checks", {})
     if not isinstance(daemon_data, dict):
+        problems.append(_problem(layers, ["daemon"], f"must be a table (got {daemon_data!r})"))
         daemon_data = {}
     if not isinstance(checks_data, dict):
         problems.append(_problem(layers, ['checks'], "must be a table of check settings"))
@@ -211,8 +281,13 @@ def resolve_config(layers: Sequence[ConfigLayer], checks: Mapping[str, CheckConf
         config = AutocodeConfig.model_validate(core)
     except ValidationError as exc:
         problems += _problems(exc, [], layers)
+    else:
+        state_dir = config.daemon.state_dir
+        refused = state_dir_problem(project_root, state_dir) if project_root is not None else None
+        if refused is not None:
+            problems.append(_problem(layers, ["daemon", "state_dir"], f"{state_dir!r} {refused}"))
     if problems:
-        raise ConfigError(problems)
+        raise ConfigError(_without_repeats(problems))
     for name, schedule in schedules.items():
         if getattr(settings.get(name), "enabled", True) is False and schedule.enabled:
             schedules[name] = schedule.model_copy(update={"enabled": False})

@@ -13,13 +13,18 @@ Sources, lowest to highest precedence:
 
 Each source becomes a ``ConfigLayer``: plain data plus what the user wrote for
 each key, so an error can name the file or variable, the key and the reason.
+Files and configuration built in Python are *typed*: their values are taken as
+written (``enabled = "yes"`` is an error, see ``typed_sources``). Environment
+variables and flags are text: a value is JSON when it parses (``4``, ``true``,
+``["a"]``), else the string, and is then converted as pydantic does.
+
+Finding and reading the file itself is ``config.files``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from autocode_core.config.files import file_label, find_project, profiles_of, read_config_file
 from autocode_core.errors import ConfigError, ConfigProblem
 from autocode_core.models import CheckConfig
 
@@ -57,14 +63,20 @@ class ConfigLayer:
     source: str
     data: dict[str, Any]
     written: dict[str, str] = field(default_factory=dict)
+    typed: bool = True  # values are taken as written; False: text, converted (environment, flags)
+    #: dotted keys whose non-table value a deeper key replaced (``AUTOCODE__DAEMON=5``
+    #: and ``AUTOCODE__DAEMON__X=1``): reported, as a table was expected there
+    replaced: dict[str, Any] = field(default_factory=dict)
 
     def set(self, path: str, value: Any, written: str | None = None) -> None:
         """Set a dotted ``path`` (deep-merging dicts) and remember how it was written."""
         parts = path.split(".")
         node = self.data
-        for part in parts[:-1]:
+        for depth, part in enumerate(parts[:-1], 1):
             child = node.get(part)
             if not isinstance(child, dict):
+                if part in node:
+                    self.replaced[".".join(parts[:depth])] = child
                 child = node[part] = {}
             node = child
         old = node.get(parts[-1])
@@ -114,62 +126,6 @@ def parse_value(text: str) -> Any:
         return text
 
 
-def _has_autocode_table(pyproject: Path) -> bool:
-    try:
-        return "autocode" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
-    except (OSError, ValueError):
-        return True  # let read_config_file report the problem
-
-
-def find_project(start: Path) -> tuple[Path, Path | None]:
-    """Walk up from ``start`` to the project's configuration.
-
-    :return: ``(project root, config file or None)``. Without a config file the
-        root is the nearest folder holding ``pyproject.toml`` or ``.git``, else
-        ``start``.
-    """
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / "autocode.toml").is_file():
-            return folder, folder / "autocode.toml"
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_autocode_table(pyproject):
-            return folder, pyproject
-    for folder in (start, *start.parents):
-        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
-            return folder, None
-    return start, None
-
-
-def _file_label(path: Path) -> str:
-    try:
-        shown = str(path.relative_to(Path.cwd()))
-    except ValueError:
-        shown = str(path)
-    return f"{shown} [tool.autocode]" if path.name == "pyproject.toml" else shown
-
-
-def read_config_file(path: Path) -> dict[str, Any]:
-    """The autocode table of a config file.
-
-    :raises ConfigError: unreadable file, invalid TOML, or a table of the wrong type.
-    """
-    try:
-        document = tomllib.loads(path.read_text("utf-8"))
-    except OSError as exc:
-        raise ConfigError(ConfigProblem(str(path), "", f"cannot read: {exc.strerror or exc}")) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(ConfigProblem(str(path), "", f"invalid TOML: {exc}")) from exc
-    if path.name != "pyproject.toml":
-        return document
-    table = document.get("tool", {}).get("autocode", {})
-    if not isinstance(table, dict):
-        raise ConfigError(
-            ConfigProblem(str(path), "tool.autocode", f"must be a table, not {type(table).__name__}", ())
-        )
-    return table
-
-
 def load_sources(
     start: Path | None = None,
     *,
@@ -194,16 +150,16 @@ def load_sources(
     profiles: dict[str, Any] = {}
     if path is not None:
         data = read_config_file(path)
-        profiles = data.pop("profiles", {}) or {}
-        layers.append(ConfigLayer(_file_label(path), data))
+        profiles = profiles_of(data, file_label(path))
+        layers.append(ConfigLayer(file_label(path), data))
     if profile is not None:
-        if not isinstance(profiles, dict) or profile not in profiles:
-            known = ", ".join(sorted(profiles)) if isinstance(profiles, dict) else ""
-            where = _file_label(path) if path else "no configuration file"
+        if profile not in profiles:
+            known = ", ".join(sorted(profiles))
+            where = file_label(path) if path else "no configuration file"
             raise ConfigError(
                 ConfigProblem(where, f"profiles.{profile}", f"no such profile (known: {known or 'none'})")
             )
-        layers.append(ConfigLayer(f"profile {profile!r} in {_file_label(path)}", profiles[profile]))  # type: ignore[arg-type]
+        layers.append(ConfigLayer(f"profile {profile!r} in {file_label(path)}", profiles[profile]))  # type: ignore[arg-type]
     return ConfigSources(root, path, profile, layers, environ, [cli_layer(overrides)])
 
 
@@ -219,7 +175,7 @@ def env_layer(environ: Mapping[str, str], checks: Mapping[str, CheckConfig]) -> 
     * ``AUTOCODE_API_TOKEN``, ``AUTOCODE_WEBHOOK_URL``, ``AUTOCODE_SLACK_WEBHOOK`` and
       ``AUTOCODE_SMTP_PASSWORD`` set the secrets of the API and of notifications.
     """
-    layer = ConfigLayer("environment", {})
+    layer = ConfigLayer("environment", {}, typed=False)
     for var in sorted(environ):
         if var.startswith(GENERIC_ENV_PREFIX) and len(var) > len(GENERIC_ENV_PREFIX):
             path = ".".join(p.lower() for p in var[len(GENERIC_ENV_PREFIX) :].split("__"))
@@ -243,7 +199,7 @@ def cli_layer(overrides: Iterable[str]) -> ConfigLayer:
 
     :raises ConfigError: an override without ``=`` or with an empty key.
     """
-    layer = ConfigLayer("command line", {})
+    layer = ConfigLayer("command line", {}, typed=False)
     for item in overrides:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():

@@ -21,6 +21,8 @@ from autocode_core.config.sources import (
     load_sources,
     model_layer,
 )
+from autocode_core.config.start_only import start_only_problems
+from autocode_core.errors import ConfigError
 from autocode_core.models import CheckConfig
 
 __all__ = ["ConfigState"]
@@ -86,18 +88,22 @@ class ConfigState:
         """
         env = [env_layer(self._environ, checks)] if self._environ is not None else []
         self._layers = [*self._below, *env, *self._above]
-        self._resolved = resolve_config(self._layers, checks)
+        self._resolved = resolve_config(self._layers, checks, self.project_root)
         return self._resolved
 
     def preview(self, update: BaseModel | Mapping[str, Any], checks: Mapping[str, CheckConfig]) -> tuple[ResolvedConfig, ConfigLayer]:
         """What ``update`` (overlaid on earlier updates) would resolve to; changes nothing.
 
-        :raises ConfigError: the result would be invalid.
+        :raises ConfigError: the result would be invalid, or ``update`` names a
+            setting that only applies at start (``start_only``).
         """
         layer = model_layer(update, "update_config")
+        refused = start_only_problems(layer.data)
+        if refused:
+            raise ConfigError(refused)
         if self._updates is not None:
             layer = ConfigLayer("update_config", deep_merge(self._updates.data, layer.data))
-        return resolve_config([*self._layers, layer], checks), layer
+        return resolve_config([*self._layers, layer], checks, self.project_root), layer
 
     def accept(self, resolved: ResolvedConfig, updates: ConfigLayer) -> None:
         """Make a previewed resolution current."""

@@ -2,9 +2,10 @@
 
 The daemon validates values (``update_config`` raises ``ConfigError``); this
 module adds what an HTTP client needs on top: a body that is a JSON object,
-no sections that only apply at start (``api``, ``disable_plugins``,
-``profiles``), and no unknown keys (a typo is an error here, not a warning, so
-a client learns its change did nothing).
+no settings that only apply at start (``config.start_only``: the state folder,
+``api``, retention, ``disable_plugins``, ``profiles``...; 422 of type
+``start_only``), and no unknown keys (a typo is an error here, not a warning,
+so a client learns its change did nothing).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from autocode_core.config.models import AutocodeConfig, DaemonConfig
+from autocode_core.config.start_only import start_only_problems
 from autocode_core.errors import ConfigError
 from autocode_core.models import CheckConfig
 
@@ -25,11 +27,6 @@ if TYPE_CHECKING:
 __all__ = ["ApiProblem", "parse_update", "problems_from_error"]
 
 ApiProblem = dict[str, Any]
-START_ONLY = {
-    "api": "applies when the server starts",
-    "disable_plugins": "applies when the daemon starts",
-    "profiles": "is chosen when the daemon starts",
-}
 #: what a user sets in ``daemon.<check>`` (the rest of ``CheckConfig`` is the
 #: plugin's own description of its check)
 SCHEDULE_KEYS = set(CheckConfig.model_fields) - {
@@ -82,7 +79,8 @@ def parse_update(
         return None, [
             _problem([], "the body must be a non-empty JSON object (a partial configuration)")
         ]
-    problems: list[ApiProblem] = []
+    refused = start_only_problems(data)
+    problems = [_problem(list(p.loc), p.reason, "start_only") for p in refused]
     aliases = {
         alias.split(".")[1]
         for entry in daemon.plugins.checks.values()
@@ -95,11 +93,9 @@ def parse_update(
         for alias in entry.defaults.config_aliases
     }
     for key, value in data.items():
-        if key in START_ONLY:
-            problems.append(
-                _problem([key], f"{key} {START_ONLY[key]}: change it in the configuration file")
-            )
-        elif key == "daemon":
+        if any(p.loc == (key,) for p in refused):
+            continue
+        if key == "daemon":
             problems += _daemon_problems(value, daemon, aliases)
         elif key == "checks":
             problems += _checks_problems(value, daemon)

@@ -1,21 +1,28 @@
 """The project's state folder (``.autocode/``) and the one-daemon-per-project lock.
 
 The folder ignores itself for git (it holds a ``.gitignore`` of ``*``), so
-nothing autocode keeps there shows up as a change. Files are written
-atomically: a temporary file in the same folder, then ``os.replace``.
+nothing autocode keeps there shows up as a change. autocode only uses a folder
+it owns (``state_policy``): it claims one with a marker file before writing
+anything else there. Files are written atomically: a temporary file in the same
+folder, then ``os.replace``. A full disk or a read-only folder is a
+``StorageError`` that names the path, never a bare ``OSError``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
-from autocode_core.errors import DaemonAlreadyRunningError
+from autocode_core.errors import ConfigError, ConfigProblem, DaemonAlreadyRunningError
+from autocode_core.store.state_policy import MARKER_NAME, MARKER_VERSION, state_dir_problem
+from autocode_core.store.storage_failure import describe_failure
 
 __all__ = ["DaemonLock", "ensure_state_dir", "write_atomic"]
 
@@ -41,20 +48,37 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
 def ensure_state_dir(project_root: Path, name: str = ".autocode") -> Path:
-    """Create the state folder (and its self-ignoring ``.gitignore``) if needed."""
+    """The state folder ``name`` (``daemon.state_dir``), created and claimed if needed.
+
+    Claiming writes the marker first, then the self-ignoring ``.gitignore``;
+    neither is ever rewritten. Safe to call from many processes at once.
+
+    :raises ConfigError: ``name`` is not a folder autocode may own (the project
+        root, a source folder, a folder holding the user's files...): nothing is
+        written then.
+    :raises StorageError: the folder cannot be created or claimed (disk full,
+        read-only); also an ``OSError``.
+    """
+    problem = state_dir_problem(project_root, name)
+    if problem is not None:
+        raise ConfigError(ConfigProblem("", "daemon.state_dir", f"{name!r} {problem}", ("daemon", "state_dir")))
     state = project_root / name
-    state.mkdir(parents=True, exist_ok=True)
-    ignore = state / ".gitignore"
-    if not ignore.exists():
-        write_atomic(ignore, "# written by autocode: this folder is local state\n*\n")
+    marker, ignore = state / MARKER_NAME, state / ".gitignore"
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        if not marker.exists():
+            claim = {"owner": "autocode", "version": MARKER_VERSION, "claimed_at": time.time()}
+            write_atomic(marker, json.dumps(claim) + "\n")
+        if not ignore.exists():
+            write_atomic(ignore, "# written by autocode: this folder is local state\n*\n")
+    except OSError as exc:
+        raise describe_failure(state, exc).error() from exc
     return state
 
 
@@ -68,9 +92,10 @@ class DaemonLock:
     def holder(self) -> dict[str, Any] | None:
         """What the current holder wrote (pid, start time), if readable."""
         try:
-            return json.loads(self.path.read_text("utf-8") or "null")
+            holder = json.loads(self.path.read_text("utf-8") or "null")
         except (OSError, ValueError):
             return None
+        return holder if isinstance(holder, dict) else None
 
     def is_held(self) -> bool:
         """True if some process (this one included) holds the lock now."""
@@ -88,9 +113,21 @@ class DaemonLock:
         return False
 
     def acquire(self, info: dict[str, Any]) -> None:
-        """Take the lock or raise ``DaemonAlreadyRunningError`` naming the holder."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        """Take the lock and write ``info`` (pid, start time) into it.
+
+        :raises DaemonAlreadyRunningError: another process holds it (named).
+        :raises ConfigError: the lock path is a folder.
+        :raises StorageError: it cannot be written (disk full, read-only).
+        """
+        if self.path.is_dir():
+            raise ConfigError(ConfigProblem(
+                str(self.path), "", "is a folder; autocode's lock must be a file (remove the folder)", ()
+            ))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise describe_failure(self.path, exc).error() from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
@@ -103,8 +140,14 @@ class DaemonLock:
                 f"another autocode daemon is already running for {self.path.parent.parent} "
                 f"(pid {pid}, lock {self.path}); stop it first"
             ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, json.dumps(info).encode())
+        try:
+            os.ftruncate(fd, 0)
+            data = json.dumps(info).encode()
+            if os.write(fd, data) != len(data):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        except OSError as exc:
+            os.close(fd)  # releases the lock
+            raise describe_failure(self.path, exc).error() from exc
         self._fd = fd
 
     def release(self) -> None:

@@ -1,0 +1,126 @@
+"""The history database's schema, its migrations, and one stored run.
+
+``SCHEMA_VERSION`` is kept in SQLite's ``user_version``. A database of an older
+version is migrated in place, in one transaction (another process may migrate
+it first: the version is read again inside the transaction). A database of a
+newer version is left untouched: ``HistorySchemaError``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import structlog
+from pydantic import BaseModel
+
+from autocode_core.errors import AutocodeError
+from autocode_core.models import CheckResult, CheckStatus
+
+__all__ = ["COLUMNS", "MIGRATIONS", "SCHEMA_VERSION", "HistorySchemaError", "RunRecord", "migrate", "run_record"]
+
+log = structlog.get_logger("autocode.history")
+SCHEMA_VERSION = 2
+
+# version -> statements that bring a database from version-1 to version
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            check_name TEXT NOT NULL,
+            status TEXT NOT NULL,
+            message TEXT NOT NULL,
+            details TEXT NOT NULL,
+            started_at REAL NOT NULL,
+            duration REAL,
+            plugin TEXT
+        )""",
+        "CREATE INDEX runs_by_check ON runs (check_name, id)",
+    ],
+    2: [
+        "ALTER TABLE runs ADD COLUMN plugin_version TEXT",
+        "ALTER TABLE runs ADD COLUMN trigger TEXT NOT NULL DEFAULT 'schedule'",
+        "CREATE INDEX runs_by_time ON runs (started_at)",
+    ],
+}
+
+COLUMNS = "id, check_name, status, message, details, started_at, duration, plugin, plugin_version, trigger"
+
+
+class HistorySchemaError(AutocodeError):
+    """The database was written by a newer autocode; it is left untouched."""
+
+
+class RunRecord(BaseModel):
+    """One stored check run."""
+
+    id: int
+    check_name: str
+    status: CheckStatus
+    message: str
+    details: dict[str, Any]
+    timestamp: datetime
+    duration_seconds: float | None
+    plugin: str | None
+    plugin_version: str | None
+    trigger: str
+
+    def to_result(self) -> CheckResult:
+        """The ``CheckResult`` this run produced."""
+        return CheckResult(
+            check_name=self.check_name,
+            status=self.status,
+            message=self.message,
+            details=self.details,
+            timestamp=self.timestamp,
+            duration_seconds=self.duration_seconds,
+        )
+
+
+def run_record(row: tuple[Any, ...]) -> RunRecord:
+    """A ``RunRecord`` from a row of ``SELECT {COLUMNS}``."""
+    return RunRecord(
+        id=row[0],
+        check_name=row[1],
+        status=row[2],
+        message=row[3],
+        details=json.loads(row[4]),
+        timestamp=datetime.fromtimestamp(row[5], UTC),
+        duration_seconds=row[6],
+        plugin=row[7],
+        plugin_version=row[8],
+        trigger=row[9],
+    )
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the database on ``conn`` to ``SCHEMA_VERSION``.
+
+    :raises HistorySchemaError: it is newer than this autocode understands.
+    :raises sqlite3.Error: it cannot be read or written.
+    """
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise HistorySchemaError(
+            f"{path}: history schema {version} is newer than this autocode understands "
+            f"({SCHEMA_VERSION}); upgrade autocode or set history.enabled = false"
+        )
+    if version == SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]  # another process may have won
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[target]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {target}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    if version:
+        log.info("history_migrated", path=str(path), from_version=version, to_version=SCHEMA_VERSION)
