@@ -138,7 +138,7 @@ class ApiConfig(BaseModel):
     #: Host names answered on a bind other than loopback (default: the machine's names and addresses)
     allowed_hosts: list[str] = Field(default_factory=list)
     #: concurrent clients of the event stream; more get 503
-    max_event_clients: int = Field(default=32, ge=1, le=10_000)
+    max_event_clients: int = bounded(32, 1, 10_000, "event-stream clients at once; more get 503")
 
 
 class NotificationConfig(BaseModel):

@@ -49,15 +49,24 @@ def _schedule(project: Project, scheduler: Scheduler, name: str) -> ScheduleSnap
 def _history(store: ResultStore, with_history: bool) -> HistorySnapshot:
     if not store.history_config.enabled:
         return HistorySnapshot(enabled=False)
+    opened = store.opened_history  # never opens the database: reading state is free
+    health = opened.health if opened is not None else None
+    problem = health.problem if health is not None else None
+    kind = health.kind if health is not None else None
     history = store.history if with_history else None
     if history is None:
-        return HistorySnapshot(enabled=True, path=str(store.history_path), error=store.history_error)
+        return HistorySnapshot(
+            enabled=True, path=str(store.history_path), error=store.history_error,
+            problem=problem, problem_kind=kind,
+        )
     return HistorySnapshot(
         enabled=True,
         path=str(history.path),
-        stored_runs=history.count(),
+        stored_runs=store.count(),
         recovered_from=str(history.recovered_from) if history.recovered_from else None,
         error=store.history_error,
+        problem=problem,
+        problem_kind=kind,
     )
 
 

@@ -136,6 +136,9 @@ class HistorySnapshot(BaseModel):
     stored_runs: int | None = None
     recovered_from: str | None = None
     error: str | None = None
+    #: why runs cannot be recorded now (a full disk, an unwritable file), if so
+    problem: str | None = None
+    problem_kind: str | None = None
 
 
 class DaemonSnapshot(BaseModel):
@@ -239,6 +242,8 @@ class DaemonSnapshot(BaseModel):
                 **_metrics_dict(figures),
             }
         history: dict[str, Any] = {"enabled": self.history.stored_runs is not None}
+        if self.history.problem:
+            history |= {"problem": self.history.problem, "problem_kind": self.history.problem_kind}
         if self.history.stored_runs is not None:
             history |= {
                 "path": self.history.path,

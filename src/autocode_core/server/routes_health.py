@@ -47,6 +47,8 @@ async def readiness(daemon: AutocodeDaemon) -> tuple[list[str], list[str]]:
         degraded.append(f"plugin {plugin.label} failed to load: {plugin.error}")
     if snapshot.history.error:
         degraded.append(f"run history unavailable: {snapshot.history.error}")
+    if snapshot.history.problem:  # checks still run, results kept in memory, nothing recorded
+        degraded.append(f"runs are not being recorded: {snapshot.history.problem}")
     return blocking, degraded
 
 

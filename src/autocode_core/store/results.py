@@ -77,6 +77,16 @@ class ResultStore:
         return self._history
 
     @property
+    def opened_history(self) -> HistoryStore | None:
+        """The history if it is already open (never opens it)."""
+        return self._history
+
+    def count(self) -> int | None:
+        """Stored runs (``None`` without a readable history)."""
+        store = self.history
+        return self._safely(store.count, None) if store is not None else None
+
+    @property
     def history_error(self) -> str | None:
         """Why the history cannot be used, if it cannot."""
         return self._history_error

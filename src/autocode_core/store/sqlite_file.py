@@ -87,7 +87,7 @@ class SqliteFile:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                return self._open()
+                return self._open_retrying()
             except sqlite3.DatabaseError as exc:
                 if not is_damage(exc):
                     raise
@@ -96,6 +96,19 @@ class SqliteFile:
         except (OSError, sqlite3.Error) as exc:
             self._fail(exc)
             return None
+
+    def _open_retrying(self, attempts: int = 5) -> sqlite3.Connection:
+        """``_open``, again after a moment when another process is creating the same file
+        (its schema changes under us, or it holds the lock longer than the busy timeout)."""
+        for attempt in range(attempts):
+            try:
+                return self._open()
+            except sqlite3.OperationalError as exc:
+                transient = "schema has changed" in str(exc) or "locked" in str(exc)
+                if not transient or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
