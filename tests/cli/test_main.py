@@ -196,3 +196,17 @@ def test_daemon_runs_refuses_a_second_and_stops_on_sigterm(cli_env, project) -> 
             first.kill()
         first.stderr.close()
     assert (project / ".autocode" / ".gitignore").exists()
+
+
+def test_a_plugin_whose_name_holds_a_slash_is_a_clear_addressable_failure(make_dist, unique, project) -> None:
+    module = unique("slashy")
+    site = make_dist("slashy-plugin", {module: GOOD}, {"bad/name": f"{module}:Good"})
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUTOCODE")}
+    env["PYTHONPATH"] = os.pathsep.join([str(site), env.get("PYTHONPATH", "")])
+    env["AUTOCODE_DISABLE_PLUGINS"] = FIRST_PARTY
+    listed = json.loads(run(env, "plugins", "--json", cwd=project).stdout)["plugins"]
+    (bad,) = [p for p in listed if p["distribution"] == "slashy-plugin"]
+    assert bad["name"] == "bad_name" and bad["status"] == "failed"
+    assert "invalid plugin name 'bad/name'" in bad["error"]
+    done = run(env, "check", "bad_name", cwd=project)
+    assert done.returncode == 3 and "invalid plugin name" in done.stdout

@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import os
+import re
 import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -252,6 +253,16 @@ def importable_target(obj: Any) -> str | None:
     return f"{module}:{qualname}"
 
 
+#: what a plugin (and check) name may be: it is a URL segment, a CLI word and a config key
+VALID_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+
+
+def _safe_name(name: str) -> str:
+    """``name`` with every character outside ``VALID_NAME`` replaced by ``_``."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name) or "_"
+    return safe if VALID_NAME.fullmatch(safe) else f"_{safe}"
+
+
 def _default_name(obj: Any) -> str:
     explicit = getattr(obj, "name", None)
     if isinstance(explicit, str) and explicit:
@@ -297,6 +308,16 @@ def load_plugins(
         infos.append(info)
         if info.name in blocked:
             info.status = "disabled"
+            continue
+        if not VALID_NAME.fullmatch(info.name):  # unaddressable in URLs, CLI and config keys
+            raw, info.name = info.name, _safe_name(info.name)
+            info.status = "failed"
+            info.error = (
+                f"invalid plugin name {raw!r}: names hold letters, digits, '_', '.' and '-' "
+                f"(known here as {info.name!r})"
+            )
+            if strict:
+                raise PluginLoadError(f"plugin {raw!r} failed to load: {info.error}")
             continue
         try:
             obj = _instantiate(loader(), daemon)

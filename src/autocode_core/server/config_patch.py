@@ -4,7 +4,8 @@ The daemon validates values (``update_config`` raises ``ConfigError``); this
 module adds what an HTTP client needs on top: a body that is a JSON object,
 no settings that only apply at start (``config.start_only``: the state folder,
 ``api``, retention, ``disable_plugins``, ``profiles``...; 422 of type
-``start_only``), and no unknown keys (a typo is an error here, not a warning,
+``start_only``), no notification destination or credential
+(``NOTIFICATION_DESTINATIONS``; 422 of type ``forbidden``), and no unknown keys (a typo is an error here, not a warning,
 so a client learns its change did nothing).
 """
 
@@ -81,6 +82,7 @@ def parse_update(
         ]
     refused = start_only_problems(data)
     problems = [_problem(list(p.loc), p.reason, "start_only") for p in refused]
+    problems += _destination_problems(data.get("notifications"))
     aliases = {
         alias.split(".")[1]
         for entry in daemon.plugins.checks.values()
@@ -105,6 +107,29 @@ def parse_update(
         elif key not in plugin_sections:
             problems.append(_problem([key], "unknown key", "unknown_key"))
     return (None, problems) if problems else (data, [])
+
+
+#: where notifications go and how they authenticate: never changeable over HTTP, so no
+#: request can send check messages, or the configured SMTP password, somewhere new
+NOTIFICATION_DESTINATIONS = (
+    "webhook_url", "slack_webhook", "email_recipients", "email_sender", "smtp_host", "smtp_port",
+    "smtp_security", "smtp_username", "smtp_password", "smtp_ca_file",
+)
+
+
+def _destination_problems(value: Any) -> list[ApiProblem]:
+    if not isinstance(value, dict):
+        return []
+    return [
+        _problem(
+            ["notifications", key],
+            f"notifications.{key} is a destination or credential: it can only be changed in the "
+            "configuration file (no request may send messages or secrets somewhere new)",
+            "forbidden",
+        )
+        for key in NOTIFICATION_DESTINATIONS
+        if key in value
+    ]
 
 
 def _daemon_problems(value: Any, daemon: AutocodeDaemon, aliases: set[str]) -> list[ApiProblem]:
