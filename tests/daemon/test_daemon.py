@@ -311,3 +311,20 @@ async def test_events_services_and_check_controls(tmp_path) -> None:
     assert served[-2:] == ["stopped", "stopped"]
     with events:
         assert [e async for e in events] == []  # the stream ended with the daemon
+
+
+async def test_pause_and_disable_survive_a_restart(tmp_path) -> None:
+    first = make(tmp_path, Counter, Slow, config={"daemon": {"run_at_start": False}})
+    first.pause_check("count_check")
+    first.enable_check("slow_a", False)
+    saved = (tmp_path / ".autocode" / "controls.json").read_text()
+    assert '"paused": true' in saved and '"enabled": false' in saved
+    second = make(tmp_path, Counter, Slow, config={"daemon": {"run_at_start": False}})
+    assert second.scheduler.tasks["count_check"].paused is True
+    assert second.scheduler.tasks["slow_a"].enabled is False and second.enabled_checks() == ["count_check"]
+    check = second.snapshot().checks["count_check"]
+    assert check.schedule.saved_paused is True and check.schedule.saved_at is not None
+    second.resume_check("count_check")
+    second.enable_check("slow_a", True)
+    third = make(tmp_path, Counter, Slow, config={"daemon": {"run_at_start": False}})
+    assert third.scheduler.tasks["count_check"].paused is False and third.enabled_checks() == ["count_check", "slow_a"]

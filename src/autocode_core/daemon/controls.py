@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from autocode_core.project import Project
     from autocode_core.run.runner import CheckRunner
     from autocode_core.scheduling.scheduler import Scheduler
+    from autocode_core.store.controls import ControlsStore
 
 __all__ = ["DaemonControls"]
 
@@ -35,6 +36,7 @@ class DaemonControls:
     project: Project
     scheduler: Scheduler
     events: EventBus
+    controls: ControlsStore
     _runtime: Runtime | None
     _runner: tuple[object, CheckRunner] | None
     _token: anyio.lowlevel.EventLoopToken | None
@@ -84,8 +86,10 @@ class DaemonControls:
         """Undo ``pause_check``; ticks missed while paused coalesce into one run."""
         self._set_paused(name, False)
 
-    def _set_paused(self, name: str, paused: bool) -> None:
+    def _set_paused(self, name: str, paused: bool, *, save: bool = True) -> None:
         self.project.entry(name)
+        if save:
+            self.controls.set(name, paused=paused)
 
         def apply() -> None:
             (self.scheduler.pause_task if paused else self.scheduler.resume_task)(name)
@@ -94,9 +98,24 @@ class DaemonControls:
         self._call_on_loop(apply)
 
     def enable_check(self, name: str, enabled: bool = True) -> None:
-        """Enable or disable a check; the same as ``daemon.<name>.enabled`` in ``update_config``."""
+        """Enable or disable a check, as ``daemon.<name>.enabled`` in ``update_config`` does,
+        and save it (``<state>/controls.json``) so it survives a restart."""
         self.project.entry(name)
         self.update_config({"daemon": {name: {"enabled": enabled}}})
+        self.controls.set(name, enabled=enabled)
+
+    def _restore_controls(self) -> None:
+        """Apply the controls saved by an earlier daemon (at construction)."""
+        enabled = {}
+        for name, saved in self.controls.all().items():
+            if name not in self.project.plugins.checks:
+                continue
+            if saved.enabled is not None:
+                enabled[name] = {"enabled": saved.enabled}
+            if saved.paused:
+                self.scheduler.pause_task(name)
+        if enabled:
+            self.update_config({"daemon": enabled})
 
     def _call_on_loop(self, func: Callable[[], object]) -> None:
         """Call ``func`` on the daemon's event loop (directly when there is none, or on it)."""

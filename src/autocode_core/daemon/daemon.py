@@ -47,6 +47,7 @@ from autocode_core.project import Project
 from autocode_core.run.runner import CheckRunner, RunHandle
 from autocode_core.scheduling.clock import Clock
 from autocode_core.scheduling.scheduler import Scheduler
+from autocode_core.store.controls import ControlsStore
 from autocode_core.store.results import ResultStore
 from autocode_core.store.state_dir import DaemonLock, ensure_state_dir
 
@@ -106,6 +107,10 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
                 enabled=schedule.enabled, run_at_start=schedule.run_at_start,
             )
         self.store = ResultStore.for_project(self.project)
+        self.controls = ControlsStore(
+            self.project.state_dir / "controls.json",
+            prepare=lambda: ensure_state_dir(self.project_root, self.config.daemon.state_dir),
+        )
         self.events = EventBus()
         self.services: list[Service] = list(services)
         self.executors: dict[str, ExecutorFactory] = {**DEFAULT_EXECUTORS, **(executors or {})}
@@ -118,6 +123,7 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
         self._cm_stack: AsyncExitStack | None = None
         self._lock: DaemonLock | None = None
         self._runner: tuple[object, CheckRunner] | None = None
+        self._restore_controls()  # paused / enabled as saved by an earlier daemon
 
     # -- observing -------------------------------------------------------------
     @property
@@ -143,7 +149,8 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
         started = self.start_time
         return take_snapshot(
             self.project, self.scheduler, self.store, self._runtime,
-            runner=self._runner[1] if self._runner is not None else None, state=self._state,
+            runner=self._runner[1] if self._runner is not None else None,
+            controls=self.controls, state=self._state,
             started_at=None if started is None else now_utc().fromtimestamp(started, now_utc().tzinfo),
             with_history=history,
         )

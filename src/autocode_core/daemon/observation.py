@@ -22,12 +22,15 @@ from autocode_core.project import Project
 from autocode_core.run.outcome import could_not_run
 from autocode_core.run.runner import CheckRunner
 from autocode_core.scheduling.scheduler import Scheduler
+from autocode_core.store.controls import CheckControls, ControlsStore
 from autocode_core.store.results import ResultStore
 
 __all__ = ["take_snapshot"]
 
 
-def _schedule(project: Project, scheduler: Scheduler, name: str) -> ScheduleSnapshot:
+def _schedule(
+    project: Project, scheduler: Scheduler, name: str, saved: CheckControls | None
+) -> ScheduleSnapshot:
     task = scheduler.tasks[name]
     schedule = project.resolved.schedules[name]
     return ScheduleSnapshot(
@@ -43,6 +46,9 @@ def _schedule(project: Project, scheduler: Scheduler, name: str) -> ScheduleSnap
         error_count=task.error_count,
         last_error=task.last_error,
         coalesced_runs=task.coalesced_runs,
+        saved_paused=saved.paused if saved else None,
+        saved_enabled=saved.enabled if saved else None,
+        saved_at=saved.changed_at if saved else None,
     )
 
 
@@ -97,6 +103,7 @@ def take_snapshot(
     runtime: Runtime | None,
     *,
     runner: CheckRunner | None = None,
+    controls: ControlsStore | None = None,
     state: DaemonState,
     started_at: datetime | None,
     with_history: bool = True,
@@ -124,7 +131,7 @@ def take_snapshot(
             description=entry.defaults.description if entry is not None else "",
             plugin=plugins.get(plugin.name) if plugin is not None else None,
             execution=project.execution_for(name) if entry is not None else None,
-            schedule=_schedule(project, scheduler, name)
+            schedule=_schedule(project, scheduler, name, controls.get(name) if controls else None)
             if scheduler is not None and name in scheduler.tasks
             else None,
             run=None

@@ -80,6 +80,10 @@ class ScheduleSnapshot(BaseModel):
     error_count: int
     last_error: str | None
     coalesced_runs: int
+    #: set from the dashboard, the API or code, saved in the state folder (survives restarts)
+    saved_paused: bool | None = None
+    saved_enabled: bool | None = None
+    saved_at: datetime | None = None
 
 
 class RunSnapshot(BaseModel):

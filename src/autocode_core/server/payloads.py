@@ -135,6 +135,11 @@ def check_entry(check: CheckSnapshot, *, full: bool = False) -> dict[str, Any]:
         },
         "enabled": schedule.enabled,
         "paused": schedule.paused,
+        "saved": {
+            "paused": schedule.saved_paused,
+            "enabled": schedule.saved_enabled,
+            "at": schedule.saved_at.isoformat() if schedule.saved_at else None,
+        },
         "running": check.running,
         "run": run,
         "execution": check.execution,
