@@ -72,7 +72,7 @@ def _cached_only(name: str) -> tiktoken.Encoding:
             constructor = (registry.ENCODING_CONSTRUCTORS or {}).get(name)
             if constructor is None:
                 registry._find_constructors()
-                constructor = registry.ENCODING_CONSTRUCTORS[name]
+                constructor = (registry.ENCODING_CONSTRUCTORS or {})[name]
             encoding = tiktoken.Encoding(**constructor())
         finally:
             tiktoken_load.read_file = original
