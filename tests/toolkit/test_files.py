@@ -238,6 +238,7 @@ def test_hook_variables_do_not_redirect_the_listing(
     other = make_git_repo(tmp_path / "other")
     other.write("other.py", "")
     other.commit("other")
+    (other.path / ".git" / "info" / "exclude").write_text("*\n")  # leakage would hide ours
     project = make_git_repo(tmp_path / "project")
     project.write("mine.py", "")
     project.commit("mine")
@@ -247,3 +248,4 @@ def test_hook_variables_do_not_redirect_the_listing(
     found = project_files(make_context("c", project.path))
 
     assert found.source == "git" and found.files == ["mine.py"]
+    assert found.tracked == {"mine.py"} and found.deleted == set()

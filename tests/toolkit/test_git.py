@@ -271,6 +271,7 @@ report = {{
     "raw": raw.stdout.splitlines(),
     "toplevel": str(find_work_tree(git).toplevel),
     "files": list_project_files(project, git).files,
+    "tracked": sorted(list_project_files(project, git).tracked),
 }}
 with open({out!r}, "w") as handle:
     json.dump(report, handle)
@@ -287,6 +288,7 @@ def test_inside_a_real_pre_commit_hook_of_another_repository(tmp_path: Path) -> 
     other.write("other.txt", "o\n")
     other.commit("other")
     other.git("worktree", "add", "-q", "-b", "side", str(tmp_path / "side"))
+    (other.path / ".git" / "info" / "exclude").write_text("mine.txt\n")  # leakage hides ours
     out = tmp_path / "report.json"
     script = tmp_path / "hook.py"
     script.write_text(HOOK_SCRIPT.format(project=os.fspath(project.path), out=os.fspath(out)))
@@ -304,4 +306,4 @@ def test_inside_a_real_pre_commit_hook_of_another_repository(tmp_path: Path) -> 
     assert report["hook_env"] == ["GIT_DIR", "GIT_INDEX_FILE"], textwrap.shorten(str(report), 200)
     assert "mine.txt" not in report["raw"]  # git alone would have read the other repository
     assert report["toplevel"] == os.fspath(project.path.resolve())
-    assert report["files"] == ["mine.txt"]
+    assert report["files"] == report["tracked"] == ["mine.txt"]
