@@ -373,6 +373,7 @@ def test_git_hook_variables_do_not_redirect_the_check(tmp_path, monkeypatch):
     other.write("pkg/__init__.py", "")
     other.write("pkg/theirs.py", "")
     other.commit("other")
+    (other.path / ".git" / "info" / "exclude").write_text("*\n")  # leakage would hide ours
     project = make_git_repo(tmp_path / "project")
     documented_project(project)
     monkeypatch.setenv("GIT_DIR", os.fspath(other.path / ".git"))

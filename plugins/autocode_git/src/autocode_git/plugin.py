@@ -35,7 +35,7 @@ DETAILS_FILE_LIMIT = 50
 #: the token-count cache, in the check's state folder (``.autocode/checks/git_check/``)
 TOKEN_CACHE_NAME = "token_cache.json"
 #: with ``--find-renames``, ``git status`` reports copies too, as ``git diff --find-copies``
-_GIT_CONFIG = {"status.renames": "copies"}
+_FIND_COPIES = {"status.renames": "copies"}
 
 
 class GitCheckPlugin(CheckPlugin[GitCheckSettings]):
@@ -69,7 +69,7 @@ class GitCheckPlugin(CheckPlugin[GitCheckSettings]):
         settings = context.settings
         root = Path(context.project_root)
         run_git = GitRunner.from_context(
-            context, timeout=settings.git_timeout_seconds, config=_GIT_CONFIG
+            context, timeout=settings.git_timeout_seconds, config=_FIND_COPIES
         )
         repository = find_work_tree(run_git)
         summary = collect_changes(repository, run_git, settings, autocode_outputs(context))
