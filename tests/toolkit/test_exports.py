@@ -13,11 +13,11 @@ def test_all_lists_every_public_name() -> None:
     public = {n for n in dir(toolkit) if not n.startswith(("_", "@"))}  # "@": pytest's rewriting
     modules = {n for n in public if inspect.ismodule(getattr(toolkit, n))}
     assert set(toolkit.__all__) == public - modules
-    assert modules == {"atomic", "files", "git", "outputs"}
+    assert modules == {"atomic", "files", "git", "outputs", "worktree"}
 
 
 def test_every_module_and_callable_states_its_contract() -> None:
-    for name in ("atomic", "files", "git", "outputs"):
+    for name in ("atomic", "files", "git", "outputs", "worktree"):
         module = getattr(toolkit, name)
         assert (module.__doc__ or "").strip(), name
         assert set(module.__all__) <= set(toolkit.__all__), name

@@ -215,7 +215,7 @@ def test_unknown_model_is_a_configuration_error_naming_it(git_repo, autocode, ru
     assert "checks.git_check.tokens.model" in problem and "'gpt-nine'" in problem
 
 
-def test_design_document_location_daemon_token_alerts(git_repo, autocode, run_git_check):
+def test_historical_location_daemon_token_alerts(git_repo, autocode, run_git_check):
     daemon = autocode.daemon(
         git_repo.path, {"daemon": {"token_alerts": {"threshold": 123, "model": "gpt-4o"}}}
     )

@@ -8,8 +8,9 @@ policy for every plugin, so no plugin carries its own copy:
   environment a git hook cannot redirect (``git_environment``), a timeout
   per command and a call count; failures raise ``GitError``, a
   ``PluginError`` naming the command and quoting git's stderr.
-  ``find_work_tree``, ``is_work_tree`` and ``head_commit`` answer the usual
-  questions.
+* **work tree** (``autocode_core.toolkit.worktree``): ``find_work_tree``
+  (toplevel, where the project sits in it, shallow or not), ``is_work_tree``
+  and ``head_commit`` answer the usual questions.
 * **files** (``autocode_core.toolkit.files``): ``project_files(context)``
   lists the project's files the way git sees them (tracked and untracked,
   not ignored), or by walking the folder outside git, with one skip rule.
@@ -41,14 +42,11 @@ from autocode_core.toolkit.git import (
     GitRunner,
     NotAGitRepositoryError,
     RunProcess,
-    WorkTree,
-    find_work_tree,
     git_command,
     git_environment,
-    head_commit,
-    is_work_tree,
 )
 from autocode_core.toolkit.outputs import autocode_outputs, declared_outputs
+from autocode_core.toolkit.worktree import WorkTree, find_work_tree, head_commit, is_work_tree
 
 __all__ = [
     "GIT_CONFIG",

@@ -33,9 +33,9 @@ when the check times out or is cancelled; each command has its own timeout;
 ``calls`` counts the commands run; a failure raises ``GitError`` (a
 ``PluginError``) naming the command and quoting git's stderr.
 
-**Questions** every git-reading check asks: ``find_work_tree`` (toplevel,
-where the project sits in it, shallow or not), ``is_work_tree`` and
-``head_commit``.
+The questions every git-reading check asks (where is the work tree, is
+this one, is it shallow, is there a commit) are in
+``autocode_core.toolkit.worktree``.
 """
 
 from __future__ import annotations
@@ -44,7 +44,6 @@ import os
 import shlex
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,12 +60,8 @@ __all__ = [
     "GitRunner",
     "NotAGitRepositoryError",
     "RunProcess",
-    "WorkTree",
-    "find_work_tree",
     "git_command",
     "git_environment",
-    "head_commit",
-    "is_work_tree",
 ]
 
 #: ``run(args, *, cwd, env, timeout, text) -> CompletedProcess``: ``CheckContext.run_process``
@@ -164,6 +159,20 @@ class GitError(PluginError):
         self.returncode = returncode
         self.stderr = stderr
 
+    @classmethod
+    def from_completed(
+        cls, args: Sequence[str], done: subprocess.CompletedProcess[bytes]
+    ) -> GitError:
+        """The error for ``git <args>`` that exited non-zero: it names the command and
+        quotes stderr; a ``NotAGitRepositoryError`` when git said "not a git repository"."""
+        stderr = os.fsdecode(done.stderr or b"").strip()
+        quoted = stderr[-_SHOWN_STDERR_CHARS:] if stderr else "no error output"
+        message = (
+            f"git {args[0]} failed (exit {done.returncode}): {quoted} (command: {_shown(args)})"
+        )
+        kind = NotAGitRepositoryError if "not a git repository" in stderr else GitError
+        return kind(message, command=["git", *args], returncode=done.returncode, stderr=stderr)
+
 
 class GitNotFoundError(GitError):
     """git is not installed or not on ``PATH``."""
@@ -176,15 +185,6 @@ class NotAGitRepositoryError(GitError):
 def _shown(args: Sequence[str]) -> str:
     text = shlex.join(["git", *args])
     return text if len(text) <= _SHOWN_COMMAND_CHARS else text[: _SHOWN_COMMAND_CHARS - 1] + "…"
-
-
-def _failure(args: Sequence[str], done: subprocess.CompletedProcess[bytes]) -> GitError:
-    """The error for a command that exited non-zero: names it, quotes stderr."""
-    stderr = os.fsdecode(done.stderr or b"").strip()
-    quoted = stderr[-_SHOWN_STDERR_CHARS:] if stderr else "no error output"
-    message = f"git {args[0]} failed (exit {done.returncode}): {quoted} (command: {_shown(args)})"
-    kind = NotAGitRepositoryError if "not a git repository" in stderr else GitError
-    return kind(message, command=["git", *args], returncode=done.returncode, stderr=stderr)
 
 
 class GitRunner:
@@ -278,92 +278,9 @@ class GitRunner:
                 command=["git", *args],
             ) from None
         if check and done.returncode != 0:
-            raise _failure(args, done)
+            raise GitError.from_completed(args, done)
         return done
 
     def __call__(self, args: Sequence[str]) -> bytes:
         """Run ``git <args>`` and return its stdout; raises as ``run``."""
         return self.run(args).stdout
-
-
-@dataclass(frozen=True)
-class WorkTree:
-    """The git work tree holding a project, and where the project sits in it.
-
-    ``toplevel`` is the work tree's root as git prints it (symbolic links
-    resolved); ``prefix`` the project root relative to it with a trailing
-    ``/`` (``""`` when they are the same folder); ``shallow`` is true in a
-    shallow clone, whose history stops at its grafted commits.
-    """
-
-    toplevel: Path
-    prefix: str
-    shallow: bool = False
-
-    def to_project(self, top_path: str) -> str:
-        """A toplevel-relative path (as git prints it) made relative to the project root.
-
-        Paths outside the project are returned unchanged.
-        """
-        if self.prefix and top_path.startswith(self.prefix):
-            return top_path[len(self.prefix) :]
-        return top_path
-
-    def to_top(self, project_path: str) -> str:
-        """A project-relative path made relative to the toplevel."""
-        return self.prefix + project_path
-
-    def contains(self, top_path: str) -> bool:
-        """True if the toplevel-relative ``top_path`` lies under the project root."""
-        return not self.prefix or top_path.startswith(self.prefix)
-
-
-def find_work_tree(git: GitRunner) -> WorkTree:
-    """The work tree holding ``git.cwd``, in one ``git rev-parse``.
-
-    :raises NotAGitRepositoryError: the folder does not exist, is not in a
-        git repository, is a bare repository or is inside a ``.git`` folder.
-    :raises GitNotFoundError: git is not installed.
-    """
-    if not git.cwd.is_dir():
-        raise NotAGitRepositoryError(
-            f"project root {str(git.cwd)!r} does not exist or is not a folder"
-        )
-    args = ["rev-parse", "--is-bare-repository", "--is-shallow-repository"]
-    done = git.run([*args, "--show-toplevel", "--show-prefix"], check=False)
-    out = os.fsdecode(done.stdout)
-    if done.returncode != 0:
-        stderr = os.fsdecode(done.stderr or b"").strip()
-        if out.startswith("true\n"):
-            reason = f"{git.cwd} is a bare git repository: there is no working tree to check"
-        elif "not a git repository" in stderr:
-            reason = f"not a git repository: {git.cwd}"
-        else:
-            reason = f"not in a git work tree: {git.cwd} ({stderr})"
-        raise NotAGitRepositoryError(
-            reason, command=["git", *args], returncode=done.returncode, stderr=stderr
-        )
-    head, _, prefix = out.removesuffix("\n").rpartition("\n")
-    _bare, shallow, toplevel = head.split("\n", 2)
-    return WorkTree(Path(toplevel), prefix, shallow == "true")
-
-
-def is_work_tree(git: GitRunner) -> bool:
-    """True if ``git.cwd`` is inside a git work tree (not a bare repository)."""
-    if not git.cwd.is_dir():
-        return False
-    done = git.run(["rev-parse", "--is-inside-work-tree"], check=False)
-    return done.returncode == 0 and done.stdout.strip() == b"true"
-
-
-def head_commit(git: GitRunner) -> str | None:
-    """The full sha of ``HEAD``, or ``None`` in a repository with no commits yet.
-
-    :raises NotAGitRepositoryError: not in a git repository.
-    """
-    done = git.run(["rev-parse", "-q", "--verify", "HEAD^{commit}"], check=False)
-    if done.returncode == 0:
-        return os.fsdecode(done.stdout).strip()
-    if "not a git repository" in os.fsdecode(done.stderr or b""):
-        raise _failure(["rev-parse", "--verify", "HEAD"], done)
-    return None

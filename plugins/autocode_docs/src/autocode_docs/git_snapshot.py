@@ -169,13 +169,7 @@ def read_git_snapshot(
     log = git.run(log_command(specs), check=False)
     if log.returncode != 0:
         if head_commit(git) is not None:
-            stderr = os.fsdecode(log.stderr or b"").strip()
-            raise GitError(
-                f"git log failed (exit {log.returncode}): {stderr}",
-                command=["git", *log_command(specs)],
-                returncode=log.returncode,
-                stderr=stderr,
-            )
+            raise GitError.from_completed(log_command(specs), log)
         snap.log = GitLog()  # no commits yet
     else:
         snap.log = parse_git_log(log.stdout, strip)
