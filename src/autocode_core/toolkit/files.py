@@ -35,6 +35,7 @@ their bytes as surrogate escapes (``os.fsdecode``).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,6 +88,9 @@ SKIPPED_FOLDER_NAMES = frozenset(
 )
 
 _VENV_MARKER = "pyvenv.cfg"
+#: a skipped folder name as a path component of ``git ls-files -t`` output ("T path")
+_SKIPPED_NAMES_PATTERN = "|".join(re.escape(name) for name in sorted(SKIPPED_FOLDER_NAMES))
+_SKIPPED_COMPONENT = re.compile(rf"[ /](?:{_SKIPPED_NAMES_PATTERN}|[^/\0]*\.egg-info)/")
 
 
 def is_skipped_folder(name: str) -> bool:
@@ -117,41 +121,50 @@ class ProjectFiles:
 
 
 class _SkipRule:
-    """The skip rule for one project: its state folder, kept folders and virtualenvs."""
+    """The skip rule for one project: its state folder, kept folders and virtualenvs.
+
+    Verdicts are kept per folder, so a listing of many files in few folders
+    checks each folder once.
+    """
 
     def __init__(self, root: Path, state_dir: str | os.PathLike[str] | None, keep: Iterable[str]):
         self.keep = tuple(k.strip("/") for k in keep if k and k.strip("/") not in ("", "."))
         self.state = _relative(root, state_dir) if state_dir is not None else None
         self.venvs: set[str] = set()  # project-relative folders holding a pyvenv.cfg
+        self._verdicts: dict[str, bool] = {}
 
     def kept(self, folder: str) -> bool:
         """True if ``folder`` is a kept folder or on the way to one (it is entered)."""
         return any(k == folder or k.startswith(folder + "/") for k in self.keep)
 
-    def _rescued(self, path: str, folder: str) -> bool:
-        """True if ``path`` lies in a kept folder at or below the skipped ``folder``."""
-        return any(
-            path.startswith(k + "/") and (k == folder or k.startswith(folder + "/"))
-            for k in self.keep
-        )
-
     def skips_path(self, path: str) -> bool:
         """True if the file ``path`` is under a skipped folder (and no kept one rescues it)."""
-        if self.state and path.startswith(self.state + "/"):
+        folder = path.rpartition("/")[0]
+        if not folder:
+            return False
+        verdict = self._verdicts.get(folder)
+        if verdict is None:
+            verdict = self._verdicts[folder] = self._skips_contents_of(folder)
+        return verdict
+
+    def _skips_contents_of(self, folder: str) -> bool:
+        if self.state and (folder == self.state or folder.startswith(self.state + "/")):
             return True
-        parts = path.split("/")
-        for i in range(len(parts) - 1):
-            if self._skipped_at(parts, i):
-                folder = "/".join(parts[: i + 1])
-                if not self._rescued(path, folder):
-                    return True
+        parts = folder.split("/")
+        for i, name in enumerate(parts):
+            above = "/".join(parts[: i + 1])
+            skipped = is_skipped_folder(name) or above in self.venvs
+            if skipped and not self._rescued(folder, above):
+                return True
         return False
 
-    def _skipped_at(self, parts: list[str], i: int) -> bool:
-        name = parts[i]
-        if is_skipped_folder(name):
-            return True
-        return bool(self.venvs) and "/".join(parts[: i + 1]) in self.venvs
+    def _rescued(self, folder: str, skipped: str) -> bool:
+        """True if ``folder`` is in a kept folder at or below the ``skipped`` one."""
+        return any(
+            (folder == k or folder.startswith(k + "/"))
+            and (k == skipped or k.startswith(skipped + "/"))
+            for k in self.keep
+        )
 
 
 def _relative(root: Path, path: str | os.PathLike[str]) -> str | None:
@@ -166,40 +179,58 @@ def _relative(root: Path, path: str | os.PathLike[str]) -> str | None:
     return None if text in (".", "") or text.startswith("../") or text == ".." else text
 
 
+def _could_skip(text: str, rule: _SkipRule) -> bool:
+    """False when no path in git's output can be under a skipped folder (a cheap scan
+    of the whole output), so the per-path rule can be left out. Kept folders only
+    rescue paths from a skip, so they alone never call for it."""
+    if rule.venvs:
+        return True
+    if rule.state and f" {rule.state}/" in text:
+        return True
+    return _SKIPPED_COMPONENT.search(text) is not None
+
+
 def _git_view(
     git: GitRunner, rule: _SkipRule, suffixes: Sequence[str] | None
 ) -> ProjectFiles:
     args = ["ls-files", "-z", "-t", "--cached", "--others", "--deleted", "--exclude-standard"]
     if suffixes:
         args += ["--", *(f"*{s}" for s in suffixes), f"*{_VENV_MARKER}"]
+    text = os.fsdecode(git(args))
     tracked: set[str] = set()
     untracked: set[str] = set()
     deleted: set[str] = set()
-    for record in git(args).split(b"\0"):
-        if len(record) < 3 or record.endswith(b"/"):  # empty, or an untracked nested repository
+    # "H" cached, "M" unmerged, "C" changed, "R" removed from the work tree, "?" other;
+    # "S" (skip-worktree: not checked out) is in no set
+    by_tag = {"?": untracked, "H": tracked, "M": tracked, "C": tracked, "R": deleted}
+    for record in text.split("\0"):
+        if len(record) < 3 or record[-1] == "/":  # empty, or an untracked nested repository
             continue
-        tag, path = record[:1], os.fsdecode(record[2:])
-        if tag == b"?":
-            untracked.add(path)
-        elif tag in (b"H", b"M", b"C"):  # cached (unmerged, changed)
-            tracked.add(path)
-        elif tag == b"R":  # removed from the work tree
-            deleted.add(path)
+        found = by_tag.get(record[0])
+        if found is not None:
+            found.add(record[2:])
     tracked -= deleted
-    rule.venvs = {
-        p[: -len(_VENV_MARKER) - 1] for p in (tracked | untracked) if p.endswith("/" + _VENV_MARKER)
-    }
-    kept_tracked = {p for p in tracked if not rule.skips_path(p)}
-    kept_untracked = {p for p in untracked if not rule.skips_path(p)}
-    files = kept_tracked | kept_untracked
-    if suffixes:
-        files = {p for p in files if p.endswith(tuple(suffixes))}
+    markers = _VENV_MARKER in text
+    if markers:
+        rule.venvs = {
+            p[: -len(_VENV_MARKER) - 1]
+            for p in (tracked | untracked)
+            if p.endswith("/" + _VENV_MARKER)
+        }
+    if _could_skip(text, rule):
+        tracked = {p for p in tracked if not rule.skips_path(p)}
+        untracked = {p for p in untracked if not rule.skips_path(p)}
+        deleted = {p for p in deleted if not rule.skips_path(p)}
+    if suffixes and markers:  # the markers matched only to find virtualenvs
+        wanted = tuple(suffixes)
+        tracked = {p for p in tracked if p.endswith(wanted)}
+        untracked = {p for p in untracked if p.endswith(wanted)}
     return ProjectFiles(
-        sorted(files),
+        sorted(tracked | untracked),
         "git",
-        frozenset(kept_tracked & files),
-        frozenset(kept_untracked & files),
-        frozenset(p for p in deleted if not rule.skips_path(p)),
+        frozenset(tracked),
+        frozenset(untracked),
+        frozenset(deleted),
     )
 
 
