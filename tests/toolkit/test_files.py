@@ -90,6 +90,26 @@ def test_tracked_untracked_deleted_and_ignored_without_a_suffix_filter(git_repo:
     assert found.deleted == {"pkg/gone.py"}
     assert found.untracked == {"pkg/new.py"}
     assert found.files == sorted(found.tracked | found.untracked)
+    assert found.modified == set()  # not asked for
+
+
+def test_modified_files_on_request_in_the_same_pass(git_repo: GitRepo) -> None:
+    git_repo.write("edited.py", "a = 1\n")
+    git_repo.write("touched.py", "t = 1\n")
+    git_repo.write("staged.py", "s = 1\n")
+    git_repo.write("gone.py", "g = 1\n")
+    git_repo.commit("base")
+    git_repo.write("edited.py", "a = 2\n")
+    os.utime(git_repo.path / "touched.py", (1, 1))  # new timestamps, same content
+    git_repo.write("staged.py", "s = 2\n")
+    git_repo.git("add", "staged.py")
+    (git_repo.path / "gone.py").unlink()
+    git = GitRunner(git_repo.path)
+
+    found = list_project_files(git_repo.path, git, modified=True)
+
+    assert found.modified == {"edited.py"}  # unstaged content changes only
+    assert found.deleted == {"gone.py"} and git.calls == 1
 
 
 def test_conflicts_sparse_checkouts_and_odd_names(git_repo: GitRepo) -> None:

@@ -109,3 +109,22 @@ def test_project_folder_ignored_by_the_enclosing_repository(git_repo):
     git_repo.write("scratch/proj/a.py", "a = 1\n")
     with pytest.raises(NotAGitRepositoryError, match="ignored"):
         read_git_snapshot(runner(git_repo.path / "scratch/proj"))
+
+
+def test_staged_changes_and_deletions_in_a_project_below_the_toplevel(git_repo):
+    git_repo.write("proj/pkg/a.py", "a = 1\n")
+    git_repo.write("proj/pkg/b.py", "b = 1\n")
+    git_repo.write("proj/pkg/c.py", "c = 1\n")
+    git_repo.write("other/x.py", "x = 1\n")
+    git_repo.commit("base")
+    git_repo.write("proj/pkg/a.py", "a = 2\n")
+    git_repo.git("add", "proj/pkg/a.py")
+    git_repo.git("rm", "-q", "proj/pkg/b.py")
+    git_repo.write("proj/pkg/c.py", "c = 2\n")  # unstaged
+    git_repo.write("other/x.py", "x = 2\n")
+    git_repo.git("add", "other/x.py")  # staged, outside the project
+    snap = read_git_snapshot(runner(git_repo.path / "proj"))
+    assert snap.tracked == {"pkg/a.py", "pkg/c.py"}
+    assert snap.deleted == {"pkg/b.py"}
+    assert snap.dirty == {"pkg/a.py", "pkg/c.py"}
+    assert snap.calls == 4

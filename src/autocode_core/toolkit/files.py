@@ -2,14 +2,17 @@
 
 **Git's view** (``source == "git"``) is one command run in the project root::
 
-    git ls-files -z -t --cached --others --deleted --exclude-standard [-- <patterns>]
+    git ls-files -z -t --cached --others --deleted [--modified] --exclude-standard [-- <patterns>]
 
 tracked files plus the untracked files git's ignore rules (``.gitignore`` at
 any depth, ``.git/info/exclude``, the global excludes file) do not exclude,
 so whatever git ignores never counts. Tracked files missing from the work
 tree (deleted, not yet committed) are reported as ``deleted`` and are not
 project files; files a sparse checkout left out (skip-worktree) are neither.
-Untracked nested repositories are not listed. Only files under the project
+On request, tracked files whose content differs from the index (unstaged
+changes) are reported as ``modified``, in the same pass over the work tree
+(it may read the content of files whose timestamps changed). Untracked
+nested repositories are not listed. Only files under the project
 root are listed, relative to it, even when the repository is larger.
 
 **The walk** (``source == "walk"``) is used outside git (no ``git`` binary,
@@ -35,7 +38,6 @@ their bytes as surrogate escapes (``os.fsdecode``).
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,9 +90,6 @@ SKIPPED_FOLDER_NAMES = frozenset(
 )
 
 _VENV_MARKER = "pyvenv.cfg"
-#: a skipped folder name as a path component of ``git ls-files -t`` output ("T path")
-_SKIPPED_NAMES_PATTERN = "|".join(re.escape(name) for name in sorted(SKIPPED_FOLDER_NAMES))
-_SKIPPED_COMPONENT = re.compile(rf"[ /](?:{_SKIPPED_NAMES_PATTERN}|[^/\0]*\.egg-info)/")
 
 
 def is_skipped_folder(name: str) -> bool:
@@ -107,6 +106,8 @@ class ProjectFiles:
     * ``files``: every file that exists and counts, sorted;
     * ``tracked``, ``untracked``: git's view of ``files`` (both empty after a walk);
     * ``deleted``: tracked files missing from the work tree (empty after a walk);
+    * ``modified``: tracked files whose content differs from the index, when
+      asked for (``modified=True``; otherwise, and after a walk, empty);
     * ``source``: ``"git"`` or ``"walk"``;
     * ``git_problem``: why git could not be used (``None`` when it was, or
       when the project is simply not in a git repository).
@@ -117,6 +118,7 @@ class ProjectFiles:
     tracked: frozenset[str] = field(default_factory=frozenset)
     untracked: frozenset[str] = field(default_factory=frozenset)
     deleted: frozenset[str] = field(default_factory=frozenset)
+    modified: frozenset[str] = field(default_factory=frozenset)
     git_problem: str | None = None
 
 
@@ -179,30 +181,22 @@ def _relative(root: Path, path: str | os.PathLike[str]) -> str | None:
     return None if text in (".", "") or text.startswith("../") or text == ".." else text
 
 
-def _could_skip(text: str, rule: _SkipRule) -> bool:
-    """False when no path in git's output can be under a skipped folder (a cheap scan
-    of the whole output), so the per-path rule can be left out. Kept folders only
-    rescue paths from a skip, so they alone never call for it."""
-    if rule.venvs:
-        return True
-    if rule.state and f" {rule.state}/" in text:
-        return True
-    return _SKIPPED_COMPONENT.search(text) is not None
-
-
 def _git_view(
-    git: GitRunner, rule: _SkipRule, suffixes: Sequence[str] | None
+    git: GitRunner, rule: _SkipRule, suffixes: Sequence[str] | None, modified: bool
 ) -> ProjectFiles:
     args = ["ls-files", "-z", "-t", "--cached", "--others", "--deleted", "--exclude-standard"]
+    if modified:
+        args.insert(-1, "--modified")
     if suffixes:
         args += ["--", *(f"*{s}" for s in suffixes), f"*{_VENV_MARKER}"]
     text = os.fsdecode(git(args))
     tracked: set[str] = set()
     untracked: set[str] = set()
     deleted: set[str] = set()
-    # "H" cached, "M" unmerged, "C" changed, "R" removed from the work tree, "?" other;
-    # "S" (skip-worktree: not checked out) is in no set
-    by_tag = {"?": untracked, "H": tracked, "M": tracked, "C": tracked, "R": deleted}
+    changed: set[str] = set()
+    # "H" cached, "M" unmerged, "R" removed from the work tree, "C" changed (also given
+    # for removed files), "?" other; "S" (skip-worktree: not checked out) is in no set
+    by_tag = {"?": untracked, "H": tracked, "M": tracked, "C": changed, "R": deleted}
     for record in text.split("\0"):
         if len(record) < 3 or record[-1] == "/":  # empty, or an untracked nested repository
             continue
@@ -210,6 +204,7 @@ def _git_view(
         if found is not None:
             found.add(record[2:])
     tracked -= deleted
+    changed &= tracked
     markers = _VENV_MARKER in text
     if markers:
         rule.venvs = {
@@ -217,20 +212,26 @@ def _git_view(
             for p in (tracked | untracked)
             if p.endswith("/" + _VENV_MARKER)
         }
-    if _could_skip(text, rule):
-        tracked = {p for p in tracked if not rule.skips_path(p)}
-        untracked = {p for p in untracked if not rule.skips_path(p)}
-        deleted = {p for p in deleted if not rule.skips_path(p)}
+    # the rule is checked once per folder; paths are filtered only if a folder is skipped
+    folders = {p.rpartition("/")[0] for p in (tracked | untracked | deleted)}
+    skipped = {f for f in folders if f and rule.skips_path(f + "/" + _VENV_MARKER)}
+    if skipped:
+        tracked = {p for p in tracked if p.rpartition("/")[0] not in skipped}
+        untracked = {p for p in untracked if p.rpartition("/")[0] not in skipped}
+        deleted = {p for p in deleted if p.rpartition("/")[0] not in skipped}
+        changed &= tracked
     if suffixes and markers:  # the markers matched only to find virtualenvs
         wanted = tuple(suffixes)
         tracked = {p for p in tracked if p.endswith(wanted)}
         untracked = {p for p in untracked if p.endswith(wanted)}
+        changed &= tracked
     return ProjectFiles(
         sorted(tracked | untracked),
         "git",
         frozenset(tracked),
         frozenset(untracked),
         frozenset(deleted),
+        frozenset(changed),
     )
 
 
@@ -266,6 +267,7 @@ def list_project_files(
     suffixes: Sequence[str] | None = None,
     keep: Iterable[str] = (),
     state_dir: str | os.PathLike[str] | None = ".autocode",
+    modified: bool = False,
 ) -> ProjectFiles:
     """The project's files (see the module docstring): git's view when ``git``
     is given and ``root`` is in a git work tree, else a walk of ``root``.
@@ -275,6 +277,7 @@ def list_project_files(
         plain suffixes, no glob characters. ``None``: every file.
     :param keep: project-relative folders to enter even if the rule skips them.
     :param state_dir: the state folder, relative to ``root`` or absolute.
+    :param modified: also report tracked files with unstaged changes (git's view only).
     :raises RunCancelledError: the check run was cancelled while git ran.
     """
     root_path = Path(root)
@@ -282,7 +285,7 @@ def list_project_files(
     problem: str | None = None
     if git is not None:
         try:
-            return _git_view(git, rule, suffixes)
+            return _git_view(git, rule, suffixes, modified)
         except NotAGitRepositoryError:
             pass
         except GitNotFoundError as exc:
@@ -298,6 +301,7 @@ def project_files(
     git: GitRunner | None = None,
     suffixes: Sequence[str] | None = None,
     keep: Iterable[str] = (),
+    modified: bool = False,
 ) -> ProjectFiles:
     """``list_project_files`` for a check: its project root, its state folder,
     git through ``context.run_process`` (or ``git``, a runner the check already
@@ -308,4 +312,5 @@ def project_files(
         suffixes=suffixes,
         keep=keep,
         state_dir=context.config.daemon.state_dir,
+        modified=modified,
     )

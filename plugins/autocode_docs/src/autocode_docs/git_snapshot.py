@@ -5,9 +5,9 @@
 1. ``git rev-parse`` (``find_work_tree``: is this a work tree, where is the
    project in it),
 2. ``git ls-files`` (the project's files as git sees them: tracked and
-   untracked, not ignored; ``autocode_core.toolkit.project_files``),
-3. ``git status --porcelain --untracked-files=no`` (uncommitted changes and
-   deletions of tracked files),
+   untracked, not ignored, with deletions and unstaged changes; the toolkit's
+   ``list_project_files``),
+3. ``git diff --cached --name-status`` (staged changes and deletions),
 4. one ``git log --name-status`` over the folders of interest,
 
 plus ``git rev-parse --verify HEAD`` only when the log fails (a repository with
@@ -38,7 +38,7 @@ from autocode_core.toolkit import (
 )
 from autocode_docs.git_log import GitLog, parse_git_log
 
-__all__ = ["GitSnapshot", "log_command", "read_git_snapshot"]
+__all__ = ["STAGED_COMMAND", "GitSnapshot", "log_command", "read_git_snapshot"]
 
 
 @dataclass
@@ -92,23 +92,36 @@ def log_command(pathspecs: Sequence[str]) -> list[str]:
     ]
 
 
-def _parse_status(data: bytes, strip: Callable[[str], str | None], snap: GitSnapshot) -> None:
+#: staged changes: the index against ``HEAD`` (against nothing before the first commit)
+STAGED_COMMAND = [
+    "diff",
+    "--cached",
+    "-z",
+    "--name-status",
+    "-M",
+    "--ignore-submodules=all",
+    "--",
+    ".",
+]
+
+
+def _parse_staged(data: bytes, strip: Callable[[str], str | None], snap: GitSnapshot) -> None:
+    """``git diff --cached -z --name-status``: a deletion is ``deleted``; anything else
+    (added, modified, type change, unmerged, the new path of a rename or copy) ``dirty``."""
     tokens = data.split(b"\0")
     i = 0
-    while i < len(tokens):
-        entry = tokens[i]
+    while i < len(tokens) - 1:
+        status = tokens[i].decode("ascii", "replace")
         i += 1
-        if len(entry) < 4:
+        if not status:
             continue
-        x, y, path = chr(entry[0]), chr(entry[1]), strip(os.fsdecode(entry[3:]))
-        if x in "RC":
-            i += 1  # the original path follows the new one
-        if path is None or x in "?!":
+        if status[0] in "RC":
+            i += 1  # the original path comes first
+        path = strip(os.fsdecode(tokens[i]))
+        i += 1
+        if path is None:
             continue
-        if y == "D" or x == "D":
-            snap.deleted.add(path)
-        else:
-            snap.dirty.add(path)
+        (snap.deleted if status[0] == "D" else snap.dirty).add(path)
 
 
 def read_git_snapshot(
@@ -138,23 +151,16 @@ def read_git_snapshot(
             return path
         return path[len(prefix) :] if path.startswith(prefix) else None
 
-    listing = list_project_files(git.cwd, git, keep=keep, state_dir=state_dir)
+    listing = list_project_files(git.cwd, git, keep=keep, state_dir=state_dir, modified=True)
     if listing.source != "git":
         raise GitError(f"git ls-files failed: {listing.git_problem}")
-    snap = GitSnapshot(tracked=set(listing.tracked), untracked=set(listing.untracked))
-    status = git(
-        [
-            "status",
-            "-z",
-            "--porcelain=v1",
-            "--untracked-files=no",
-            "--ignore-submodules=all",
-            "--",
-            ".",
-        ]
+    snap = GitSnapshot(
+        tracked=set(listing.tracked),
+        untracked=set(listing.untracked),
+        deleted=set(listing.deleted),
+        dirty=set(listing.modified),
     )
-    _parse_status(status, strip, snap)
-    snap.deleted |= listing.deleted
+    _parse_staged(git(STAGED_COMMAND), strip, snap)
     snap.tracked -= snap.deleted
     snap.dirty &= snap.tracked
     if (
