@@ -101,3 +101,9 @@ def test_an_unknown_key_is_a_warning_naming_file_and_key_not_an_error(tmp_path: 
     ]
     assert settings == TestConfig()
     assert TestConfig.model_validate({"layout": {"flat": True}}) == TestConfig()
+
+
+@pytest.mark.parametrize("value", [0, 10_001])
+def test_max_entries_has_bounds(value: int) -> None:
+    with pytest.raises(ValidationError):
+        TestConfig(max_entries=value)
