@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 import structlog
-from autocode_git import GitCheckConfig
+from autocode_git import GitCheckSettings
 from autocode_git.encodings import load_encoding
 from autocode_git.plugin import TOKEN_CACHE_NAME, GitCheckPlugin
 
@@ -139,8 +139,8 @@ def main() -> None:
         )
         plugin = GitCheckPlugin()
         # no diff cap, so the check tokenizes the same text as the baseline
-        settings = GitCheckConfig(max_diff_bytes=10**9, tokens={"threshold": 10**9, "exclude": []})
-        cache = root / ".autocode" / TOKEN_CACHE_NAME
+        settings = GitCheckSettings(max_diff_bytes=10**9, tokens={"threshold": 10**9, "exclude": []})
+        cache = root / ".autocode" / "checks" / "git_check" / TOKEN_CACHE_NAME
 
         def check():
             return plugin.execute(make_context("git_check", root, settings))

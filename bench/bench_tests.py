@@ -29,13 +29,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from autocode_tests import TestConfig
-from autocode_tests.discovery import list_python_files
+from autocode_tests import TestCheckSettings
 from autocode_tests.mapping import map_tests
 from autocode_tests.plugin import TestCheckPlugin
 
 from autocode_core.cli.logs import configure_logging
 from autocode_core.testing import make_context, make_git_repo
+from autocode_core.toolkit import project_files
 
 
 def median_seconds(action: Callable[[], object], repeat: int) -> float:
@@ -77,8 +77,8 @@ def bench_mapping(modules: int, repeat: int) -> None:
         generate_mapping_project(repo.path, modules)
         repo.commit("generated")
         context = make_context("test_check", repo.path)
-        files = list_python_files(repo.path, context.run_process).files
-        layout = TestConfig().layout
+        files = project_files(context, suffixes=[".py"]).files
+        layout = TestCheckSettings().layout
         plan = map_tests(files, layout)
         missing = sum(not t.exists for t in plan.expected)
 
@@ -91,15 +91,15 @@ def bench_mapping(modules: int, repeat: int) -> None:
             ),
             repeat,
         )
-        listing = median_seconds(lambda: list_python_files(repo.path, context.run_process), repeat)
+        listing = median_seconds(lambda: project_files(context, suffixes=[".py"]), repeat)
         mapping = median_seconds(lambda: map_tests(files, layout), repeat)
-        off = TestConfig(auto_execute=False)
+        off = TestCheckSettings(auto_execute=False)
         plugin = TestCheckPlugin()
         whole = median_seconds(
             lambda: plugin.execute(make_context("test_check", repo.path, off)), repeat
         )
         shutil.rmtree(repo.path / ".git")
-        walk = median_seconds(lambda: list_python_files(repo.path, context.run_process), repeat)
+        walk = median_seconds(lambda: project_files(context, suffixes=[".py"]), repeat)
 
         print(
             f"== mapping: {plan.code_files} modules, {len(files)} .py files, "
@@ -107,7 +107,7 @@ def bench_mapping(modules: int, repeat: int) -> None:
         )
         print(f"baseline  bare git ls-files        {git * 1000:8.1f} ms")
         print(
-            f"listing   list_python_files (git)  {listing * 1000:8.1f} ms   x{listing / git:.2f} baseline"
+            f"listing   project_files (git)      {listing * 1000:8.1f} ms   x{listing / git:.2f} baseline"
         )
         print(
             f"mapping   map_tests                {mapping * 1000:8.1f} ms   x{mapping / git:.2f} baseline"
@@ -121,7 +121,7 @@ def bench_mapping(modules: int, repeat: int) -> None:
             f"check     whole check, no test run {whole * 1000:8.1f} ms   x{whole / git:.2f} baseline"
         )
         print(
-            f"no git    list_python_files (walk) {walk * 1000:8.1f} ms   x{walk / git:.2f} baseline"
+            f"no git    project_files (walk)     {walk * 1000:8.1f} ms   x{walk / git:.2f} baseline"
         )
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -142,7 +142,7 @@ def bench_run(modules: int, repeat: int) -> None:
                 f"from app.{package}.mod{m:04} import value\n\n"
                 + "".join(f"def test_{i}():\n    assert value() == {m}\n\n" for i in range(3)),
             )
-        settings = TestConfig.model_validate({"layout": {"integration_test": None}})
+        settings = TestCheckSettings.model_validate({"layout": {"integration_test": None}})
         repo.commit("generated")
         plugin = TestCheckPlugin()
 

@@ -340,3 +340,46 @@ def test_merged_branches(git_repo):
     entries = by_doc(run(git_repo.path))
     assert entries["docs/pkg/a.md"]["commits_behind"] == 1  # the merge itself touches nothing
     assert "docs/pkg/b.md" not in entries
+
+
+def test_walk_without_git_skips_tool_folders_and_keeps_configured_hidden_ones(tmp_path):
+    """Formerly the docs plugin's own walk; the listing is now the toolkit's."""
+    for rel in [
+        "pkg/a.py",
+        ".venv/lib/x.py",
+        "node_modules/m/i.js",
+        ".git/config",
+        "pkg/__pycache__/a.pyc",
+        ".tools/scripts/s.py",
+        "ñ/ü.py",
+        ".autocode/checks/c/x.py",
+    ]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+
+    default = run(tmp_path)
+    configured = run(tmp_path, directories=["pkg", "ñ", ".tools/scripts"])
+
+    assert default.details["history"] == "mtime"
+    assert default.details["code_dirs"] == ["pkg", "ñ"] and default.details["code_files"] == 2
+    assert configured.details["code_files"] == 3
+    assert "docs/.tools/scripts/s.md" in by_doc(configured)
+
+
+def test_git_hook_variables_do_not_redirect_the_check(tmp_path, monkeypatch):
+    from autocode_core.testing import make_git_repo
+
+    other = make_git_repo(tmp_path / "other")
+    other.write("pkg/__init__.py", "")
+    other.write("pkg/theirs.py", "")
+    other.commit("other")
+    (other.path / ".git" / "info" / "exclude").write_text("*\n")  # leakage would hide ours
+    project = make_git_repo(tmp_path / "project")
+    documented_project(project)
+    monkeypatch.setenv("GIT_DIR", os.fspath(other.path / ".git"))
+    monkeypatch.setenv("GIT_INDEX_FILE", os.fspath(other.path / ".git" / "index"))
+
+    result = run(project.path)
+
+    assert result.status == "success", result.details["entries"]
+    assert result.details["history"] == "git" and result.details["code_files"] == 3

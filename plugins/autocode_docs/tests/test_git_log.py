@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from autocode_docs.git_log import parse_git_log
-from autocode_docs.git_snapshot import git_args, subprocess_git_runner
+from autocode_docs.git_snapshot import log_command
 
-LOG_ARGS = ["log", "-z", "--date-order", "--name-status", "-M", "--format=%x1e%H %ct", "HEAD"]
+from autocode_core.toolkit import GitRunner
+
+LOG_ARGS = log_command(["."])
 
 
 def read_log(repo):
-    return parse_git_log(subprocess_git_runner(repo.path)(LOG_ARGS).stdout)
+    return parse_git_log(GitRunner(repo.path)(LOG_ARGS))
 
 
 def test_commits_are_numbered_newest_first(git_repo):
@@ -68,11 +70,12 @@ def test_strip_maps_and_drops_paths(git_repo):
     git_repo.write("sub/a.py", "a = 1\n")
     git_repo.write("other/b.py", "b = 1\n")
     git_repo.commit("add")
-    raw = subprocess_git_runner(git_repo.path)(LOG_ARGS).stdout
+    raw = GitRunner(git_repo.path)(LOG_ARGS)
     log = parse_git_log(raw, lambda p: p[4:] if p.startswith("sub/") else None)
     assert set(log.changes) == {"a.py"}
 
 
-def test_git_args_pin_output_options():
-    args = git_args(["status"])
-    assert args[0] == "git" and args[-1] == "status" and "core.quotePath=false" in args
+def test_log_command_reads_names_and_renames_without_user_formatting():
+    args = log_command([":(literal)pkg"])
+    assert args[0] == "log" and args[-2:] == ["--", ":(literal)pkg"]
+    assert {"-z", "--name-status", "-M", "--no-ext-diff", "--format=%x1e%H %ct"} <= set(args)

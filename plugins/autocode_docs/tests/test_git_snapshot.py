@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import subprocess
+import os
 from pathlib import Path
 
 import pytest
-from autocode_docs.git_snapshot import (
-    GitError,
-    NotAGitRepository,
-    git_environment,
-    read_git_snapshot,
-    subprocess_git_runner,
-)
+from autocode_docs.git_snapshot import log_command, read_git_snapshot
+
+from autocode_core.testing import make_context
+from autocode_core.toolkit import GitError, GitNotFoundError, GitRunner, NotAGitRepositoryError
 
 
-def counting_runner(root: Path):
-    inner = subprocess_git_runner(root)
-    calls: list[list[str]] = []
-
-    def run(args):
-        calls.append(list(args))
-        return inner(args)
-
-    return run, calls
+def runner(root: Path) -> GitRunner:
+    return GitRunner.from_context(make_context("doc_check", root))
 
 
 def test_tracked_untracked_dirty_deleted_and_ignored(git_repo):
@@ -40,7 +30,7 @@ def test_tracked_untracked_dirty_deleted_and_ignored(git_repo):
     git_repo.write("pkg/new.py", "n = 1\n")
     git_repo.write("generated/out.py", "x = 1\n")
     git_repo.write("pkg/debug.log", "x\n")
-    snap = read_git_snapshot(subprocess_git_runner(git_repo.path))
+    snap = read_git_snapshot(runner(git_repo.path))
     assert snap.tracked == {".gitignore", "pkg/clean.py", "pkg/edited.py", "pkg/staged.py"}
     assert snap.deleted == {"pkg/gone.py"}
     assert snap.untracked == {"pkg/new.py"}
@@ -53,11 +43,11 @@ def test_bounded_number_of_git_calls_whatever_the_size(git_repo):
     for i in range(200):
         git_repo.write(f"pkg/m{i}.py", f"x = {i}\n")
     git_repo.commit("many")
-    run, calls = counting_runner(git_repo.path)
+    run = runner(git_repo.path)
     snap = read_git_snapshot(run, lambda files: ["pkg"])
-    assert len(calls) == snap.calls == 4
+    assert run.calls == snap.calls == 4
     assert len(snap.log.changes) == 200
-    assert calls[-1][-2:] == ["--", ":(literal)pkg"]
+    assert log_command([":(literal)pkg"])[-2:] == ["--", ":(literal)pkg"]
 
 
 def test_project_root_in_a_subfolder_of_the_repository(git_repo):
@@ -67,7 +57,7 @@ def test_project_root_in_a_subfolder_of_the_repository(git_repo):
     git_repo.commit("base")
     git_repo.write("proj/pkg/a.py", "a = 2\n")
     git_repo.write("proj/pkg/b.py", "b = 1\n")
-    snap = read_git_snapshot(subprocess_git_runner(git_repo.path / "proj"))
+    snap = read_git_snapshot(runner(git_repo.path / "proj"))
     assert snap.tracked == {"pkg/a.py", "docs/pkg/a.md"}
     assert snap.dirty == {"pkg/a.py"} and snap.untracked == {"pkg/b.py"}
     assert set(snap.log.changes) == {"pkg/a.py", "docs/pkg/a.md"}
@@ -75,49 +65,41 @@ def test_project_root_in_a_subfolder_of_the_repository(git_repo):
 
 def test_repository_without_commits(git_repo):
     git_repo.write("pkg/a.py", "a = 1\n")
-    snap = read_git_snapshot(subprocess_git_runner(git_repo.path))
+    snap = read_git_snapshot(runner(git_repo.path))
     assert snap.untracked == {"pkg/a.py"}
     assert snap.log.commits == []
 
 
 def test_not_a_repository(tmp_path):
-    with pytest.raises(NotAGitRepository):
-        read_git_snapshot(subprocess_git_runner(tmp_path))
+    with pytest.raises(NotAGitRepositoryError):
+        read_git_snapshot(runner(tmp_path))
 
 
-def test_git_missing_is_not_a_repository(tmp_path):
-    def run(args):
-        raise FileNotFoundError("git")
-
-    with pytest.raises(NotAGitRepository, match="not available"):
-        read_git_snapshot(run)
+def test_git_missing_is_reported_as_such(tmp_path):
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    with pytest.raises(GitNotFoundError, match="not installed"):
+        read_git_snapshot(GitRunner(tmp_path, environ={"PATH": os.fspath(empty_bin)}))
 
 
 def test_unexpected_git_failure_is_a_git_error(git_repo):
+    """A repository whose oldest tree object is lost: status works, the log cannot."""
     git_repo.write("a.py", "a = 1\n")
-    git_repo.commit("base")
-    real = subprocess_git_runner(git_repo.path)
+    first = git_repo.commit("base")
+    git_repo.write("a.py", "a = 2\n")
+    git_repo.commit("second")
+    tree = git_repo.git("rev-parse", f"{first}^{{tree}}").strip()
+    (git_repo.path / ".git" / "objects" / tree[:2] / tree[2:]).unlink()
 
-    def run(args):
-        if args[0] == "log":
-            return subprocess.CompletedProcess(args, 128, b"", b"fatal: boom")
-        return real(args)
-
-    with pytest.raises(GitError, match="boom"):
-        read_git_snapshot(run)
-
-
-def test_environment_drops_redirections():
-    env = git_environment({"GIT_DIR": "/elsewhere", "GIT_INDEX_FILE": "x", "PATH": "/bin"})
-    assert "GIT_DIR" not in env and "GIT_INDEX_FILE" not in env
-    assert env["GIT_OPTIONAL_LOCKS"] == "0" and env["PATH"] == "/bin"
+    with pytest.raises(GitError, match=r"git log failed \(exit 128\): .*" + tree):
+        read_git_snapshot(runner(git_repo.path))
 
 
 def test_staged_rename_marks_the_new_path_changed(git_repo):
     git_repo.write("pkg/old.py", "".join(f"v{i} = {i}\n" for i in range(20)))
     git_repo.commit("base")
     git_repo.git("mv", "pkg/old.py", "pkg/new.py")
-    snap = read_git_snapshot(subprocess_git_runner(git_repo.path))
+    snap = read_git_snapshot(runner(git_repo.path))
     assert snap.tracked == {"pkg/new.py"} and snap.dirty == {"pkg/new.py"} and not snap.deleted
 
 
@@ -125,5 +107,24 @@ def test_project_folder_ignored_by_the_enclosing_repository(git_repo):
     git_repo.write(".gitignore", "scratch/\n")
     git_repo.commit("base")
     git_repo.write("scratch/proj/a.py", "a = 1\n")
-    with pytest.raises(NotAGitRepository, match="ignored"):
-        read_git_snapshot(subprocess_git_runner(git_repo.path / "scratch/proj"))
+    with pytest.raises(NotAGitRepositoryError, match="ignored"):
+        read_git_snapshot(runner(git_repo.path / "scratch/proj"))
+
+
+def test_staged_changes_and_deletions_in_a_project_below_the_toplevel(git_repo):
+    git_repo.write("proj/pkg/a.py", "a = 1\n")
+    git_repo.write("proj/pkg/b.py", "b = 1\n")
+    git_repo.write("proj/pkg/c.py", "c = 1\n")
+    git_repo.write("other/x.py", "x = 1\n")
+    git_repo.commit("base")
+    git_repo.write("proj/pkg/a.py", "a = 2\n")
+    git_repo.git("add", "proj/pkg/a.py")
+    git_repo.git("rm", "-q", "proj/pkg/b.py")
+    git_repo.write("proj/pkg/c.py", "c = 2\n")  # unstaged
+    git_repo.write("other/x.py", "x = 2\n")
+    git_repo.git("add", "other/x.py")  # staged, outside the project
+    snap = read_git_snapshot(runner(git_repo.path / "proj"))
+    assert snap.tracked == {"pkg/a.py", "pkg/c.py"}
+    assert snap.deleted == {"pkg/b.py"}
+    assert snap.dirty == {"pkg/a.py", "pkg/c.py"}
+    assert snap.calls == 4

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 
-from autocode_docs.git_snapshot import read_git_snapshot, subprocess_git_runner
+from autocode_docs.git_snapshot import read_git_snapshot
 from autocode_docs.history import GitHistory, MtimeHistory, iso_time
 from autocode_docs.layout import Layout
 from autocode_docs.settings import DocsConfig
 
+from autocode_core.toolkit import GitRunner
+
 
 def git_history(repo):
-    snap = read_git_snapshot(subprocess_git_runner(repo.path))
+    snap = read_git_snapshot(GitRunner(repo.path))
     return GitHistory(repo.path, snap, Layout(DocsConfig(), roots=["pkg"]))
 
 

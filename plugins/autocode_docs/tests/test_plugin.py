@@ -11,9 +11,9 @@ from pathlib import Path
 
 import autocode_docs
 from autocode_docs.plugin import DocCheckPlugin
-from autocode_docs.settings import DocsConfig
+from autocode_docs.settings import DocCheckSettings, DocsConfig
 
-from autocode_core import AutocodeDaemon
+from autocode_core import AutocodeDaemon, CheckSettings
 
 
 def small_project(repo):
@@ -36,7 +36,15 @@ def test_declaration():
         "AUTOCODE_DOC_INDEX_PATH",
     }
     assert "enabled" not in DocsConfig.model_fields  # it would switch the whole check off
-    assert autocode_docs.__all__ == ["DocIndexConfig", "DocsConfig"]
+    assert autocode_docs.__all__ == [
+        "DocCheckSettings",
+        "DocIndexConfig",
+        "DocIndexSettings",
+        "DocsConfig",
+    ]
+    assert DocsConfig is DocCheckSettings and issubclass(DocCheckSettings, CheckSettings)
+    assert config.description.isascii()
+    assert DocCheckSettings().outputs() == [".clinerules/docs_index.json"]
 
 
 def test_entry_point_is_registered():
@@ -141,3 +149,22 @@ def test_custom_docs_folder_and_extensions(autocode, git_repo):
         "documentation/web/lib/_module.md",
         "documentation/web/lib/util.md",
     ]
+
+
+def test_an_unknown_key_is_a_warning_naming_file_and_key_not_an_error(git_repo):
+    import structlog
+
+    (git_repo.path / "autocode.toml").write_text("[checks.doc_check]\nbogus = 1\n[doc_index]\nbogus = 2\n")
+
+    with structlog.testing.capture_logs() as logs:
+        daemon = AutocodeDaemon(
+            git_repo.path, plugins=[DocCheckPlugin], load_entry_points=False, environ={}
+        )
+
+    source = str(git_repo.path / "autocode.toml")
+    problems = sorted(e["problem"] for e in logs if e["event"] == "config_warning")
+    assert problems == [
+        f"{source}: checks.doc_check.bogus: unknown key, ignored",
+        f"{source}: doc_index.bogus: unknown key, ignored",
+    ]
+    assert daemon.settings_for("doc_check") == DocCheckSettings()

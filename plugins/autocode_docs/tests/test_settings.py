@@ -36,6 +36,8 @@ def test_extensions_and_folders_are_normalized():
         {"docs_dir": "../docs"},
         {"directories": ["../elsewhere"]},
         {"history": "svn"},
+        {"max_entries": -1},
+        {"max_entries": 100_001},
     ],
 )
 def test_invalid_settings_are_rejected(bad):

@@ -6,9 +6,9 @@ import subprocess
 
 import pytest
 from autocode_git.conflicts import conflict_changes
-from autocode_git.repository import GitRunner, open_repository
 
 from autocode_core.testing import make_context
+from autocode_core.toolkit import GitRunner, find_work_tree
 
 NAMES = ["plain.txt", 'quo"te.txt', "back\\slash.txt", "tab\there ñ.txt"]
 
@@ -27,8 +27,8 @@ def test_every_conflicted_path_gets_its_own_combined_diff(git_repo):
     git_repo.commit("ours")
     with pytest.raises(subprocess.CalledProcessError):
         git_repo.git("merge", "-q", "other")
-    repository = open_repository(git_repo.path)
-    run_git = GitRunner(repository, make_context("git_check", git_repo.path).run_process)
+    run_git = GitRunner.from_context(make_context("git_check", git_repo.path))
+    repository = find_work_tree(run_git)
 
     changes = conflict_changes(run_git, repository, sorted(NAMES), 100_000)
 
@@ -36,4 +36,4 @@ def test_every_conflicted_path_gets_its_own_combined_diff(git_repo):
     for change in changes:
         assert change.status == "conflicted" and change.diff.startswith("diff --cc ")
         assert f"theirs {change.file}" in change.diff and f"ours {change.file}" in change.diff
-    assert run_git.calls == 1
+    assert run_git.calls == 2  # find_work_tree, then one diff for every conflict

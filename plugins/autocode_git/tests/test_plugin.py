@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
-from autocode_git import GitCheckConfig, TokenConfig
-from autocode_git.plugin import GitCheckPlugin
-from pydantic import BaseModel
+import structlog
+from autocode_git import GitCheckConfig, GitCheckSettings, TokenConfig
+from autocode_git.plugin import TOKEN_CACHE_NAME, GitCheckPlugin
+from pydantic import Field
 
-from autocode_core import AutocodeDaemon, CheckPlugin, CheckResult, ConfigError
+from autocode_core import AutocodeDaemon, CheckPlugin, CheckResult, CheckSettings, ConfigError
+from autocode_core.testing import make_git_repo
 
 
-class DocsIndexSettings(BaseModel):
+class DocsIndexSettings(CheckSettings):
     output_path: str = ".clinerules/docs_index.json"
 
 
-class DocsSettings(BaseModel):
-    index: DocsIndexSettings = DocsIndexSettings()
+class DocsSettings(CheckSettings):
+    index: DocsIndexSettings = Field(default_factory=DocsIndexSettings)
+
+    def outputs(self) -> list[str]:
+        return [self.index.output_path]
 
 
-class FakeDocCheck(CheckPlugin):
-    """Stands for the docs plugin: a check whose nested settings name an output file."""
+class FakeDocCheck(CheckPlugin[DocsSettings]):
+    """Stands for the docs plugin: a check that declares the file it writes."""
 
     name = "doc_check"
     settings_model = DocsSettings
@@ -41,6 +47,9 @@ def test_plugin_declares_the_check():
         "AUTOCODE_TOKEN_MODEL": "tokens.model",
     }
     assert "enabled" not in GitCheckConfig.model_fields
+    assert GitCheckConfig is GitCheckSettings and issubclass(GitCheckSettings, CheckSettings)
+    assert config.description.isascii()
+    assert GitCheckSettings(output_path="out/x.json").outputs() == ["out/x.json"]
 
 
 def test_no_changes_is_success(git_repo, run_git_check):
@@ -206,7 +215,7 @@ def test_unknown_model_is_a_configuration_error_naming_it(git_repo, autocode, ru
     assert "checks.git_check.tokens.model" in problem and "'gpt-nine'" in problem
 
 
-def test_design_document_location_daemon_token_alerts(git_repo, autocode, run_git_check):
+def test_historical_location_daemon_token_alerts(git_repo, autocode, run_git_check):
     daemon = autocode.daemon(
         git_repo.path, {"daemon": {"token_alerts": {"threshold": 123, "model": "gpt-4o"}}}
     )
@@ -235,3 +244,62 @@ def test_unknown_model_from_the_environment_names_the_variable(git_repo):
         )
 
     assert "AUTOCODE_TOKEN_MODEL" in str(caught.value) and "no-such-model" in str(caught.value)
+
+
+def test_a_folder_in_the_way_of_the_summary_is_an_error_result(git_repo, run_git_check):
+    git_repo.write("a.txt", "a\n")
+    (git_repo.path / "out.json").mkdir()
+
+    result = run_git_check.autocode.run_check(
+        "git_check", git_repo.path, settings={"output_path": "out.json"}
+    )
+
+    assert result.status == "error" and "is a folder" in result.message
+    assert [p.name for p in git_repo.path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_the_token_cache_lives_in_the_checks_state_folder(git_repo, run_git_check):
+    git_repo.write("a.txt", "a\n")
+
+    first, _ = run_git_check(git_repo.path)
+    second, _ = run_git_check(git_repo.path)
+
+    cache = git_repo.path / ".autocode" / "checks" / "git_check" / TOKEN_CACHE_NAME
+    assert json.loads(cache.read_text())["version"] == 1
+    assert first.details["tokens"]["counted_now"] == 1
+    assert second.details["tokens"]["counted_now"] == 0
+    assert second.details["tokens"]["cache_hits"] == 1
+
+
+def test_git_hook_variables_do_not_redirect_the_check(tmp_path, monkeypatch, run_git_check):
+    """As when ``autocode check`` runs from a hook of another repository."""
+    other = make_git_repo(tmp_path / "other")
+    other.write("other.txt", "o\n")
+    other.commit("other")
+    other.write("other.txt", "changed in the other repository\n")
+    project = make_git_repo(tmp_path / "project")
+    project.write("mine.txt", "m\n")
+    monkeypatch.setenv("GIT_DIR", os.fspath(other.path / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", os.fspath(other.path))
+    monkeypatch.setenv("GIT_INDEX_FILE", os.fspath(other.path / ".git" / "index"))
+
+    result, summary = run_git_check(project.path)
+
+    assert summary["modified_files"] == ["mine.txt"], result.message
+
+
+@pytest.mark.parametrize("key", ["bogus", "tokens.bogus"])
+def test_an_unknown_key_is_a_warning_naming_file_and_key_not_an_error(git_repo, key):
+    section, _, name = key.rpartition(".")
+    table = "checks.git_check" + (f".{section}" if section else "")
+    (git_repo.path / "autocode.toml").write_text(f"[{table}]\n{name} = 1\n")
+
+    with structlog.testing.capture_logs() as logs:
+        daemon = AutocodeDaemon(
+            git_repo.path, plugins=[GitCheckPlugin], load_entry_points=False, environ={}
+        )
+
+    problems = [e["problem"] for e in logs if e["event"] == "config_warning"]
+    source = str(git_repo.path / "autocode.toml")
+    assert problems == [f"{source}: checks.git_check.{key}: unknown key, ignored"]
+    assert daemon.settings_for("git_check") == GitCheckSettings()

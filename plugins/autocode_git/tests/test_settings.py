@@ -44,3 +44,29 @@ def test_importing_the_package_does_not_import_git_or_tiktoken():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"git_timeout_seconds": float("nan")},
+        {"git_timeout_seconds": float("inf")},
+        {"git_timeout_seconds": 0},
+        {"git_timeout_seconds": 86_401},
+        {"max_diff_bytes": -1},
+        {"max_diff_bytes": 1_000_000_001},
+        {"tokens": {"threshold": -1}},
+        {"tokens": {"threshold": 1_000_000_001}},
+        {"tokens": {"top_files": 1001}},
+    ],
+)
+def test_every_number_has_bounds(bad):
+    with pytest.raises(ValidationError):
+        GitCheckConfig.model_validate(bad)
+
+
+def test_bounds_allow_the_extremes():
+    settings = GitCheckConfig.model_validate(
+        {"git_timeout_seconds": 86_400, "max_diff_bytes": 10**9, "tokens": {"threshold": 10**9}}
+    )
+    assert settings.tokens.threshold == 10**9

@@ -9,10 +9,18 @@ from importlib import metadata
 import autocode_tests
 from autocode_tests.plugin import TestCheckPlugin
 
+from autocode_core import CheckSettings
+
 
 def test_exports() -> None:
-    assert autocode_tests.__all__ == ["LayoutConfig", "TestConfig"]
+    assert autocode_tests.__all__ == ["LayoutConfig", "LayoutSettings", "TestCheckSettings", "TestConfig"]
     assert TestCheckPlugin.settings_model is autocode_tests.TestConfig
+    assert autocode_tests.TestConfig is autocode_tests.TestCheckSettings
+    assert autocode_tests.LayoutConfig is autocode_tests.LayoutSettings
+    assert issubclass(autocode_tests.TestCheckSettings, CheckSettings)
+    assert issubclass(autocode_tests.LayoutSettings, CheckSettings)
+    assert TestCheckPlugin.description.isascii()
+    assert autocode_tests.TestCheckSettings().outputs() == []  # JUnit goes to a temporary folder
 
 
 def test_importing_the_package_is_cheap() -> None:

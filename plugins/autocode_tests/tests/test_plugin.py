@@ -242,3 +242,21 @@ def test_installed_plugin_runs_from_the_cli(make_project) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     (result,) = json.loads(done.stdout)["results"]
     assert result["message"] == "✅ All tests found and passing (4 tests)"
+
+
+def test_git_hook_variables_do_not_redirect_the_listing(
+    harness: AutocodeHarness, make_project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when ``autocode check`` runs from a hook of another repository (the listing
+    had no environment policy of its own before the toolkit)."""
+    other = make_project({"theirs/x.py": "", "theirs/y.py": ""}, name="other")
+    (other / ".git" / "info" / "exclude").write_text("*\n")  # leakage would hide ours
+    root = make_project({"app/a.py": "", "tests/app/test_a.py": ""})
+    monkeypatch.setenv("GIT_DIR", os.fspath(other / ".git"))
+    monkeypatch.setenv("GIT_INDEX_FILE", os.fspath(other / ".git" / "index"))
+
+    result = harness.run_check("test_check", root, settings={"auto_execute": False})
+
+    assert result.details["file_listing"] == "git"
+    assert result.details["code_files"] == 1
+    assert [e["test"] for e in result.details["attention"]] == ["tests/app/test_app_integration.py"]

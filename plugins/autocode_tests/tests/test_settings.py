@@ -32,7 +32,6 @@ def test_defaults_follow_the_seed_layout() -> None:
         ({"integration_test": "tests/{dir}/test_{name}_it.py"}, "{name} has no meaning"),
         ({"source_roots": ["../elsewhere"]}, "inside the project"),
         ({"source_roots": []}, "at least one folder"),
-        ({"flat": True}, "Extra inputs are not permitted"),
     ],
 )
 def test_invalid_layouts_are_refused(layout: dict[str, object], problem: str) -> None:
@@ -80,3 +79,31 @@ def test_a_bad_template_in_a_file_is_a_config_error_naming_the_key(tmp_path: Pat
     (tmp_path / "autocode.toml").write_text('[tests.layout]\nunit_test = "tests/{oops}.py"\n')
     with pytest.raises(ConfigError, match=r"tests\.layout\.unit_test.*unknown placeholder"):
         _daemon(tmp_path, {})
+
+
+def test_an_unknown_key_is_a_warning_naming_file_and_key_not_an_error(tmp_path: Path) -> None:
+    """Formerly fatal (``layout.flat`` was "Extra inputs are not permitted"); now treated
+    as under every check: a warning naming the file and the key, every problem at once."""
+    import structlog
+
+    (tmp_path / "autocode.toml").write_text(
+        "[checks.test_check]\nbogus = 1\n[tests.layout]\nflat = true\n"
+    )
+
+    with structlog.testing.capture_logs() as logs:
+        settings = _daemon(tmp_path, {}).config.checks["test_check"]
+
+    source = str(tmp_path / "autocode.toml")
+    problems = sorted(e["problem"] for e in logs if e["event"] == "config_warning")
+    assert problems == [
+        f"{source}: checks.test_check.bogus: unknown key, ignored",
+        f"{source}: tests.layout.flat: unknown key, ignored",
+    ]
+    assert settings == TestConfig()
+    assert TestConfig.model_validate({"layout": {"flat": True}}) == TestConfig()
+
+
+@pytest.mark.parametrize("value", [0, 10_001])
+def test_max_entries_has_bounds(value: int) -> None:
+    with pytest.raises(ValidationError):
+        TestConfig(max_entries=value)

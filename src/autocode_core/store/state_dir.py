@@ -10,12 +10,10 @@ folder, then ``os.replace``. A full disk or a read-only folder is a
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import fcntl
 import json
 import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -23,34 +21,9 @@ from typing import Any
 from autocode_core.errors import ConfigError, ConfigProblem, DaemonAlreadyRunningError
 from autocode_core.store.state_policy import MARKER_NAME, MARKER_VERSION, state_dir_problem
 from autocode_core.store.storage_failure import describe_failure
+from autocode_core.toolkit.atomic import write_atomic
 
 __all__ = ["DaemonLock", "ensure_state_dir", "write_atomic"]
-
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Replace ``path`` with ``data`` (UTF-8 for text) so readers see the old or
-    the new file, never half of one. The folder is created if needed; an
-    existing file keeps its permissions, a new one gets 0644.
-
-    :raises OSError: the file cannot be written; the old one is left as it was.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def ensure_state_dir(project_root: Path, name: str = ".autocode") -> Path:

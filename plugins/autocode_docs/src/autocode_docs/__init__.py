@@ -9,6 +9,6 @@ also write a JSON index of the docs tree (``.clinerules/docs_index.json``).
 Importing this package is cheap: it imports pydantic models only.
 """
 
-from autocode_docs.settings import DocIndexConfig, DocsConfig
+from autocode_docs.settings import DocCheckSettings, DocIndexConfig, DocIndexSettings, DocsConfig
 
-__all__ = ["DocIndexConfig", "DocsConfig"]
+__all__ = ["DocCheckSettings", "DocIndexConfig", "DocIndexSettings", "DocsConfig"]

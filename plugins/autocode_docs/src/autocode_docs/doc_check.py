@@ -1,11 +1,11 @@
 """One run of the documentation check, as a plain function.
 
 ``check_docs`` lists the project's files (through git when the project is in
-a git work tree, by walking it otherwise), works out the expected documents,
-judges each against the history, writes the docs index when configured, and
-returns the ``CheckResult``. The plugin calls it with a git runner that goes
-through ``CheckContext.run_process``; tests and benchmarks may call it
-directly.
+a git work tree, by walking it otherwise; both with the toolkit's
+``list_project_files``), works out the expected documents, judges each
+against the history, writes the docs index when configured, and returns the
+``CheckResult``. The plugin calls it with the toolkit's ``GitRunner`` on
+``CheckContext.run_process``; tests and benchmarks may call it directly.
 """
 
 from __future__ import annotations
@@ -14,27 +14,31 @@ from pathlib import Path
 from typing import Any
 
 from autocode_core import CheckResult, PluginError
-from autocode_docs.docs_index import build_docs_index, write_docs_index
-from autocode_docs.file_walk import walk_files
-from autocode_docs.freshness import assess
-from autocode_docs.git_snapshot import (
+from autocode_core.toolkit import (
     GitError,
+    GitNotFoundError,
     GitRunner,
-    GitSnapshot,
-    NotAGitRepository,
-    read_git_snapshot,
-    subprocess_git_runner,
+    NotAGitRepositoryError,
+    list_project_files,
 )
+from autocode_docs.docs_index import build_docs_index, write_docs_index
+from autocode_docs.freshness import assess
+from autocode_docs.git_snapshot import GitSnapshot, read_git_snapshot
 from autocode_docs.history import GitHistory, History, MtimeHistory
 from autocode_docs.layout import ProjectLayout, discover_code_roots
 from autocode_docs.report import build_result
-from autocode_docs.settings import DocsConfig
+from autocode_docs.settings import DocCheckSettings
 
 __all__ = ["check_docs"]
 
 
+def _keep(settings: DocCheckSettings) -> list[str]:
+    """Folders listed even where the skip rule would leave them out: docs and code folders."""
+    return [settings.docs_dir, *(settings.directories or [])]
+
+
 def _snapshot(
-    root: Path, settings: DocsConfig, git: GitRunner | None, roots: list[str]
+    root: Path, settings: DocCheckSettings, git: GitRunner, roots: list[str], state_dir: str
 ) -> tuple[GitSnapshot | None, str | None]:
     """The git snapshot, or ``None`` and the reason to fall back to file times.
 
@@ -48,13 +52,16 @@ def _snapshot(
         return [] if "" in roots else [settings.docs_dir, *roots]
 
     try:
-        return read_git_snapshot(git or subprocess_git_runner(root), pathspecs), None
-    except NotAGitRepository as exc:
+        snapshot = read_git_snapshot(
+            git, pathspecs, keep=_keep(settings), state_dir=state_dir
+        )
+        return snapshot, None
+    except (NotAGitRepositoryError, GitNotFoundError) as exc:
         if settings.history == "git":
             raise PluginError(
                 f"❌ history = 'git' but {root} is not in a git work tree ({exc})"
             ) from exc
-        if "not available" in str(exc):
+        if isinstance(exc, GitNotFoundError):
             reason = "git is not installed"
         elif "ignored" in str(exc):
             reason = "the enclosing git repository ignores the project"
@@ -76,25 +83,32 @@ def _output_path(root: Path, configured: str) -> tuple[Path, str]:
 
 
 def check_docs(
-    root: Path, settings: DocsConfig | None = None, *, git: GitRunner | None = None
+    root: Path,
+    settings: DocCheckSettings | None = None,
+    *,
+    git: GitRunner | None = None,
+    state_dir: str = ".autocode",
 ) -> CheckResult:
     """Check the documentation of the project at ``root``.
 
-    :param git: runs ``git <args>`` in ``root`` (default: ``subprocess``).
+    :param git: the toolkit's runner in ``root`` (default: one on a private
+        ``CheckProcesses``, for library use).
+    :param state_dir: autocode's state folder, never part of the project's files.
     :raises PluginError: the project root is not a folder, history is forced
         to git outside a repository, or git failed unexpectedly.
     """
-    settings = settings or DocsConfig()
+    settings = settings or DocCheckSettings()
     root = Path(root)
     if not root.is_dir():
         raise PluginError(f"❌ project root {root} is not a folder")
     roots: list[str] = []
-    snapshot, note = _snapshot(root, settings, git, roots)
+    snapshot, note = _snapshot(root, settings, git or GitRunner(root), roots, state_dir)
     if snapshot is not None:
         files = snapshot.files
         project = ProjectLayout.build(files, settings, roots)
     else:
-        files = set(walk_files(root, keep=[settings.docs_dir, *(settings.directories or [])]))
+        listing = list_project_files(root, keep=_keep(settings), state_dir=state_dir)
+        files = set(listing.files)
         project = ProjectLayout.build(files, settings)
     history: History
     if snapshot is not None:
@@ -126,7 +140,7 @@ def check_docs(
 
 
 def _write_index(
-    root: Path, settings: DocsConfig, docs: list[str], history: History, docs_dir_exists: bool
+    root: Path, settings: DocCheckSettings, docs: list[str], history: History, docs_dir_exists: bool
 ) -> dict[str, Any]:
     path, shown = _output_path(root, settings.index.output_path)
     info: dict[str, Any] = {"path": shown, "written": False}

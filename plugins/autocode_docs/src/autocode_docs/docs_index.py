@@ -20,8 +20,8 @@ holds ``_module.md``, ``index`` when it holds ``_index.md``, else
 file time if it has uncommitted edits, flagged ``"uncommitted": true``), the
 file time otherwise. Keys are sorted, so equal trees give equal JSON.
 
-``write_docs_index`` replaces the file atomically, and only when something
-other than ``timestamp`` changed.
+``write_docs_index`` replaces the file atomically (the toolkit's
+``write_json_atomic``), and only when something other than ``timestamp`` changed.
 """
 
 from __future__ import annotations
@@ -32,8 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from autocode_core.store.state_dir import write_atomic
-
+from autocode_core.toolkit import write_json_atomic
 from autocode_docs.markdown_purpose import extract_purpose, extract_title
 
 __all__ = ["build_docs_index", "index_stats", "write_docs_index"]
@@ -150,6 +149,5 @@ def write_docs_index(path: Path, data: dict[str, Any]) -> bool:
         current = None
     if current is not None and _without_timestamp(current) == _without_timestamp(data):
         return False
-    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    write_atomic(path, text)
+    write_json_atomic(path, data, indent=2, sort_keys=True)
     return True

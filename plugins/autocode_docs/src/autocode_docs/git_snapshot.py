@@ -2,109 +2,43 @@
 
 ``read_git_snapshot`` runs, whatever the size of the project:
 
-1. ``git rev-parse --show-toplevel --show-prefix`` (is this a work tree?),
-2. ``git ls-files --cached`` (tracked files),
-3. ``git status --porcelain`` (uncommitted changes, untracked files, both
-   through git's own ignore rules),
+1. ``git rev-parse`` (``find_work_tree``: is this a work tree, where is the
+   project in it),
+2. ``git ls-files`` (the project's files as git sees them: tracked and
+   untracked, not ignored, with deletions and unstaged changes; the toolkit's
+   ``list_project_files``),
+3. ``git diff --cached --name-status`` (staged changes and deletions),
 4. one ``git log --name-status`` over the folders of interest,
 
 plus ``git rev-parse --verify HEAD`` only when the log fails (a repository with
 no commits yet) and ``git check-ignore`` only when a project in a subfolder of
 a repository shows no files at all (a folder the enclosing repository
-ignores counts as "not a git repository"). Every command uses ``-z`` so any file name (non-ASCII,
-spaces, newlines) comes back intact. Paths are returned relative to the
-project root with ``/``; files outside the project root are dropped.
+ignores counts as "not a git repository"). Every command uses ``-z`` so any
+file name (non-ASCII, spaces, newlines) comes back intact. Paths are
+returned relative to the project root with ``/``; files outside the project
+root are dropped.
 
-Commands go through a ``GitRunner`` so a check can route them through
-``CheckContext.run_process`` (killed on timeout) while library code and
-benchmarks use plain ``subprocess``.
+Git runs through the toolkit's ``GitRunner`` (``CheckContext.run_process``
+inside a check: killed on timeout; an environment a git hook cannot redirect).
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from autocode_core.toolkit import (
+    GitError,
+    GitRunner,
+    NotAGitRepositoryError,
+    find_work_tree,
+    head_commit,
+    list_project_files,
+)
 from autocode_docs.git_log import GitLog, parse_git_log
 
-__all__ = [
-    "GitError",
-    "GitRunner",
-    "GitSnapshot",
-    "NotAGitRepository",
-    "git_environment",
-    "read_git_snapshot",
-    "subprocess_git_runner",
-]
-
-#: ``runner(args)`` runs ``git <args>`` in the project root and returns the
-#: completed process with ``bytes`` stdout/stderr.
-GitRunner = Callable[[Sequence[str]], "subprocess.CompletedProcess[bytes]"]
-
-#: environment variables that would point git at another repository or index
-_REDIRECTING = (
-    "GIT_DIR",
-    "GIT_WORK_TREE",
-    "GIT_INDEX_FILE",
-    "GIT_COMMON_DIR",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_NAMESPACE",
-    "GIT_PREFIX",
-)
-
-#: ``-c`` options that keep user configuration from changing the output format
-_CONFIG = (
-    "-c",
-    "core.quotePath=false",
-    "-c",
-    "diff.relative=false",
-    "-c",
-    "log.showSignature=false",
-)
-
-
-class NotAGitRepository(Exception):
-    """The project root is not inside a git work tree (or git is not installed)."""
-
-
-class GitError(Exception):
-    """A git command failed in a way that is not "not a repository"."""
-
-
-def git_environment(base: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for git: no optional locks, C locale, no redirection."""
-    env = dict(os.environ if base is None else base)
-    for name in _REDIRECTING:
-        env.pop(name, None)
-    env["GIT_OPTIONAL_LOCKS"] = "0"
-    env["LC_ALL"] = "C"
-    return env
-
-
-def subprocess_git_runner(project_root: Path, timeout: float | None = None) -> GitRunner:
-    """A ``GitRunner`` on ``subprocess.run`` (for library use and benchmarks)."""
-    env = git_environment()
-
-    def run(args: Sequence[str]) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run(
-            ["git", *_CONFIG, *args],
-            cwd=project_root,
-            env=env,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-
-    return run
-
-
-def git_args(args: Sequence[str]) -> list[str]:
-    """The full ``git`` command line for ``args`` (with the output-stabilizing ``-c`` options)."""
-    return ["git", *_CONFIG, *args]
+__all__ = ["STAGED_COMMAND", "GitSnapshot", "log_command", "read_git_snapshot"]
 
 
 @dataclass
@@ -112,11 +46,16 @@ class GitSnapshot:
     """The state of the work tree and its history, relative to the project root.
 
     * ``tracked``: files in the index that still exist in the work tree;
-    * ``deleted``: tracked files missing from the work tree (uncommitted deletions);
+    * ``deleted``: tracked files missing from the work tree, or whose deletion
+      is staged (uncommitted deletions);
     * ``untracked``: files git neither tracks nor ignores;
     * ``dirty``: tracked files with staged or unstaged changes (new paths of
       staged renames included);
     * ``log``: history of the folders of interest (see ``GitLog``).
+
+    Files under folders the toolkit's skip rule leaves out (virtualenvs,
+    ``node_modules``, build output, caches, the state folder) are in none of
+    the sets.
     """
 
     tracked: set[str] = field(default_factory=set)
@@ -136,125 +75,107 @@ class GitSnapshot:
         return path in self.dirty or path in self.untracked
 
 
-def _split_z(data: bytes) -> list[str]:
-    return [os.fsdecode(p) for p in data.split(b"\0") if p]
+def log_command(pathspecs: Sequence[str]) -> list[str]:
+    """The ``git log`` arguments whose output ``parse_git_log`` reads."""
+    return [
+        "log",
+        "-z",
+        "--date-order",
+        "--name-status",
+        "-M",
+        "--no-color",
+        "--no-ext-diff",
+        "--format=%x1e%H %ct",
+        "HEAD",
+        "--",
+        *pathspecs,
+    ]
 
 
-class _Session:
-    def __init__(self, run: GitRunner) -> None:
-        self.run = run
-        self.calls = 0
-
-    def __call__(
-        self, args: Sequence[str], *, check: bool = True
-    ) -> subprocess.CompletedProcess[bytes]:
-        self.calls += 1
-        done = self.run(list(args))
-        if check and done.returncode != 0:
-            raise GitError(f"git {' '.join(args[:2])} failed: {_stderr(done)}")
-        return done
+#: staged changes: the index against ``HEAD`` (against nothing before the first commit)
+STAGED_COMMAND = [
+    "diff",
+    "--cached",
+    "-z",
+    "--name-status",
+    "-M",
+    "--ignore-submodules=all",
+    "--",
+    ".",
+]
 
 
-def _stderr(done: subprocess.CompletedProcess[bytes]) -> str:
-    err = done.stderr or b""
-    text = err.decode("utf-8", "replace") if isinstance(err, bytes) else str(err)
-    return text.strip() or f"exit status {done.returncode}"
-
-
-def _parse_status(data: bytes, strip: Callable[[str], str | None], snap: GitSnapshot) -> None:
+def _parse_staged(data: bytes, strip: Callable[[str], str | None], snap: GitSnapshot) -> None:
+    """``git diff --cached -z --name-status``: a deletion is ``deleted``; anything else
+    (added, modified, type change, unmerged, the new path of a rename or copy) ``dirty``."""
     tokens = data.split(b"\0")
     i = 0
-    while i < len(tokens):
-        entry = tokens[i]
+    while i < len(tokens) - 1:
+        status = tokens[i].decode("ascii", "replace")
         i += 1
-        if len(entry) < 4:
+        if not status:
             continue
-        x, y, path = chr(entry[0]), chr(entry[1]), strip(os.fsdecode(entry[3:]))
-        if x in "RC":
-            i += 1  # the original path follows the new one
+        if status[0] in "RC":
+            i += 1  # the original path comes first
+        path = strip(os.fsdecode(tokens[i]))
+        i += 1
         if path is None:
             continue
-        if x == "?":
-            snap.untracked.add(path)
-        elif x == "!":
-            continue
-        elif y == "D" or x == "D":
-            snap.deleted.add(path)
-        else:
-            snap.dirty.add(path)
+        (snap.deleted if status[0] == "D" else snap.dirty).add(path)
 
 
 def read_git_snapshot(
-    run: GitRunner, pathspecs: Callable[[set[str]], Sequence[str]] | None = None
+    git: GitRunner,
+    pathspecs: Callable[[set[str]], Sequence[str]] | None = None,
+    *,
+    keep: Iterable[str] = (),
+    state_dir: str | None = ".autocode",
 ) -> GitSnapshot:
     """Read tracked/untracked/changed files and history in a bounded number of git calls.
 
-    :param run: runs one git command in the project root.
+    :param git: runs git in the project root.
     :param pathspecs: given the existing files, the project-relative folders
         whose history is needed (``None`` or empty: the whole project).
-    :raises NotAGitRepository: the project root is not in a git work tree, is
-        ignored by it, or git cannot be started.
+    :param keep: folders to list even where the skip rule would not (the docs
+        and code folders).
+    :param state_dir: the state folder, left out of the listing.
+    :raises NotAGitRepositoryError: the project root is not in a git work
+        tree, or the enclosing repository ignores it.
+    :raises GitNotFoundError: git is not installed.
     :raises GitError: a git command failed for another reason.
     """
-    git = _Session(run)
-    try:
-        where = git(["rev-parse", "--show-toplevel", "--show-prefix"], check=False)
-    except OSError as exc:
-        raise NotAGitRepository(f"git is not available: {exc}") from exc
-    if where.returncode != 0:
-        raise NotAGitRepository(_stderr(where))
-    lines = os.fsdecode(where.stdout).split("\n")
-    prefix = lines[1] if len(lines) > 1 else ""
+    prefix = find_work_tree(git).prefix
 
     def strip(path: str) -> str | None:
         if not prefix:
             return path
         return path[len(prefix) :] if path.startswith(prefix) else None
 
-    snap = GitSnapshot()
-    listed = git(["ls-files", "-z", "--cached", "--full-name"])
-    tracked = {p for p in (strip(x) for x in _split_z(listed.stdout)) if p is not None}
-    status = git(
-        [
-            "status",
-            "-z",
-            "--porcelain=v1",
-            "--untracked-files=all",
-            "--ignore-submodules=all",
-            "--",
-            ".",
-        ]
+    listing = list_project_files(git.cwd, git, keep=keep, state_dir=state_dir, modified=True)
+    if listing.source != "git":
+        raise GitError(f"git ls-files failed: {listing.git_problem}")
+    snap = GitSnapshot(
+        tracked=set(listing.tracked),
+        untracked=set(listing.untracked),
+        deleted=set(listing.deleted),
+        dirty=set(listing.modified),
     )
-    _parse_status(status.stdout, strip, snap)
-    snap.tracked = tracked - snap.deleted
+    _parse_staged(git(STAGED_COMMAND), strip, snap)
+    snap.tracked -= snap.deleted
     snap.dirty &= snap.tracked
     if (
         prefix
         and not snap.files
-        and git(["check-ignore", "-q", "--", "."], check=False).returncode == 0
+        and git.run(["check-ignore", "-q", "--", "."], check=False).returncode == 0
     ):
-        raise NotAGitRepository("the project folder is ignored by the enclosing git repository")
+        raise NotAGitRepositoryError(
+            "the project folder is ignored by the enclosing git repository"
+        )
     specs = [f":(literal){p}" for p in (pathspecs(snap.files) if pathspecs else ()) if p] or ["."]
-    log = git(
-        [
-            "log",
-            "-z",
-            "--date-order",
-            "--name-status",
-            "-M",
-            "--no-color",
-            "--no-ext-diff",
-            "--format=%x1e%H %ct",
-            "HEAD",
-            "--",
-            *specs,
-        ],
-        check=False,
-    )
+    log = git.run(log_command(specs), check=False)
     if log.returncode != 0:
-        head = git(["rev-parse", "-q", "--verify", "HEAD"], check=False)
-        if head.returncode == 0:
-            raise GitError(f"git log failed: {_stderr(log)}")
+        if head_commit(git) is not None:
+            raise GitError.from_completed(log_command(specs), log)
         snap.log = GitLog()  # no commits yet
     else:
         snap.log = parse_git_log(log.stdout, strip)

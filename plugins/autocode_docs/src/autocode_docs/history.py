@@ -107,7 +107,7 @@ class GitHistory:
     """Git history and work-tree state, from one ``GitSnapshot``."""
 
     mode = "git"
-    note = None
+    note: str | None = None
 
     def __init__(self, root: Path, snapshot: GitSnapshot, layout: Layout) -> None:
         self.snapshot = snapshot

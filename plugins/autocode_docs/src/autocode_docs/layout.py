@@ -1,6 +1,6 @@
 """Which files are code, and which document describes each of them.
 
-The convention (``docs`` is ``DocsConfig.docs_dir``):
+The convention (``docs`` is ``DocCheckSettings.docs_dir``):
 
 * a code file ``<dir>/<name>.<ext>`` is documented by ``docs/<dir>/<name>.md``;
 * a code folder ``<dir>/`` by ``docs/<dir>/_module.md``;
@@ -10,9 +10,9 @@ Paths are relative to the project root, with ``/``; the project root itself is
 ``""`` internally and ``"."`` in results. A file is code when it has one of the
 configured extensions, lies under a code folder, is not excluded by the user's
 gitignore-style patterns, and no folder between its code folder and itself is
-hidden (``.name``), a virtualenv, ``node_modules``, build output or the docs
-folder. Files git ignores never reach this module: the caller lists files
-through git.
+hidden (``.name``), one the toolkit's skip rule names (a virtualenv,
+``node_modules``, build output, a cache) or the docs folder. Files git
+ignores never reach this module: the caller lists files with the toolkit.
 """
 
 from __future__ import annotations
@@ -20,40 +20,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from autocode_docs.settings import DocsConfig
+from autocode_core.toolkit import is_skipped_folder
+from autocode_docs.settings import DocCheckSettings
 
 __all__ = [
-    "ALWAYS_EXCLUDED_DIRS",
     "Layout",
     "ProjectLayout",
     "discover_code_roots",
     "parent_folder",
 ]
-
-#: folder names that never hold code to document
-ALWAYS_EXCLUDED_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        ".venv",
-        "venv",
-        "node_modules",
-        "build",
-        "dist",
-        "__pycache__",
-        ".tox",
-        ".nox",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-        ".eggs",
-        "site-packages",
-        "htmlcov",
-        "__pypackages__",
-    }
-)
-
 
 def parent_folder(path: str) -> str:
     """The folder holding ``path`` (``""`` for the project root)."""
@@ -65,13 +40,15 @@ def _under(path: str, folder: str) -> bool:
 
 
 def _excluded_dir(name: str) -> bool:
-    return name in ALWAYS_EXCLUDED_DIRS or name.startswith(".") or name.endswith(".egg-info")
+    """Folders that never hold code to document: hidden ones, and those the toolkit's
+    skip rule leaves out of every file listing (``is_skipped_folder``)."""
+    return name.startswith(".") or is_skipped_folder(name)
 
 
 class Layout:
-    """The path rules of one ``DocsConfig`` (no file system access)."""
+    """The path rules of one ``DocCheckSettings`` (no file system access)."""
 
-    def __init__(self, settings: DocsConfig, roots: Iterable[str] = ()) -> None:
+    def __init__(self, settings: DocCheckSettings, roots: Iterable[str] = ()) -> None:
         self.settings = settings
         self.docs_dir = settings.docs_dir
         self.extensions = sorted(settings.file_extensions, key=len, reverse=True)
@@ -94,7 +71,7 @@ class Layout:
         return None
 
     def is_user_excluded(self, path: str) -> bool:
-        """True if a pattern of ``DocsConfig.exclude`` matches ``path``."""
+        """True if a pattern of ``DocCheckSettings.exclude`` matches ``path``."""
         return self._spec is not None and self._spec.match_file(path)
 
     def in_docs(self, path: str) -> bool:
@@ -152,7 +129,7 @@ class Layout:
         return code.rpartition("/")[2] not in self.skip_files
 
 
-def discover_code_roots(files: Iterable[str], settings: DocsConfig) -> list[str]:
+def discover_code_roots(files: Iterable[str], settings: DocCheckSettings) -> list[str]:
     """The code folders: ``settings.directories``, or discovered packages.
 
     Discovery: every folder holding ``__init__.py`` directly under the project
@@ -199,7 +176,7 @@ class ProjectLayout:
 
     @classmethod
     def build(
-        cls, files: Iterable[str], settings: DocsConfig, roots: Iterable[str] | None = None
+        cls, files: Iterable[str], settings: DocCheckSettings, roots: Iterable[str] | None = None
     ) -> ProjectLayout:
         """Classify ``files`` (existing, not ignored) under ``settings``.
 

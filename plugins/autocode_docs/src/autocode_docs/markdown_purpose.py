@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 __all__ = ["extract_purpose", "extract_title", "strip_emphasis"]
 
@@ -34,7 +35,7 @@ def strip_emphasis(text: str) -> str:
     return " ".join(text.split())
 
 
-def _lines_outside_fences(text: str):
+def _lines_outside_fences(text: str) -> Iterator[str]:
     fenced = False
     for line in text.splitlines():
         if _FENCE.match(line):

@@ -31,7 +31,7 @@ def build_result(
     extra: dict[str, Any] | None = None,
 ) -> CheckResult:
     """The result of one run; ``extra`` is merged into ``details``."""
-    counts = {status: 0 for status in STATUSES}
+    counts: dict[str, int] = {status: 0 for status in STATUSES}
     for state in states:
         counts[state.status] += 1
     counts["collisions"] = len(collisions)

@@ -1,30 +1,41 @@
-"""Settings of the ``doc_check`` check: ``DocsConfig`` and its ``DocIndexConfig``.
+"""Settings of the ``doc_check`` check: ``DocCheckSettings`` and its ``DocIndexSettings``.
 
-Every field has a default, so an empty configuration gives the layout the
-seed's users follow (``docs/<dir>/<name>.md``, ``docs/<dir>/_module.md``,
-``docs/_index.md``). There is deliberately no ``enabled`` field at the root of
-``DocsConfig``: ``index.enabled`` switches the docs index off, not the check.
-Unknown keys are ignored here; the core reports them as configuration warnings.
+Every field has a default, so an empty configuration gives the usual layout
+(``docs/<dir>/<name>.md``, ``docs/<dir>/_module.md``, ``docs/_index.md``).
+There is deliberately no ``enabled`` field at the root of
+``DocCheckSettings``: ``index.enabled`` switches the docs index off, not the
+check. Both are ``CheckSettings``: unknown keys are ignored here and the core
+reports them as warnings naming the file and the key. ``DocsConfig`` and
+``DocIndexConfig`` are the former names, kept as aliases.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
-__all__ = ["DocIndexConfig", "DocsConfig", "HistorySource"]
+from autocode_core import CheckSettings
+
+__all__ = [
+    "DocCheckSettings",
+    "DocIndexConfig",
+    "DocIndexSettings",
+    "DocsConfig",
+    "HistorySource",
+]
 
 HistorySource = Literal["auto", "git", "mtime"]
 
 
-class DocIndexConfig(BaseModel):
+class DocIndexSettings(CheckSettings):
     """The docs index (``.clinerules/docs_index.json``) written by each run.
 
     * ``enabled``: build the index at all.
     * ``auto_generate``: write it on every run of the check (when enabled).
-    * ``output_path``: where, relative to the project root. The git check never
-      reports a file named by an ``output_path`` setting as a user change.
+    * ``output_path``: where, relative to the project root. It is the check's
+      declared output (``DocCheckSettings.outputs``), so no other check
+      reports it as a user change.
     """
 
     enabled: bool = True
@@ -32,7 +43,7 @@ class DocIndexConfig(BaseModel):
     output_path: str = ".clinerules/docs_index.json"
 
 
-class DocsConfig(BaseModel):
+class DocCheckSettings(CheckSettings):
     """How ``doc_check`` finds code and the documents that describe it.
 
     * ``docs_dir``: the docs folder, relative to the project root.
@@ -48,8 +59,8 @@ class DocsConfig(BaseModel):
       file modification times elsewhere; ``"git"`` requires git; ``"mtime"``
       always uses modification times.
     * ``max_entries``: at most this many documents are listed in the result's
-      details (the counts are always complete).
-    * ``index``: the docs index, see ``DocIndexConfig``.
+      details (the counts are always complete); 0 to 100,000.
+    * ``index``: the docs index, see ``DocIndexSettings``.
     """
 
     docs_dir: str = "docs"
@@ -58,8 +69,12 @@ class DocsConfig(BaseModel):
     exclude: list[str] = Field(default_factory=list)
     skip_files: list[str] = Field(default_factory=lambda: ["__init__.py"])
     history: HistorySource = "auto"
-    max_entries: int = Field(default=100, ge=0)
-    index: DocIndexConfig = Field(default_factory=DocIndexConfig)
+    max_entries: int = Field(default=100, ge=0, le=100_000)
+    index: DocIndexSettings = Field(default_factory=DocIndexSettings)
+
+    def outputs(self) -> list[str]:
+        """The docs index, whether or not this run writes it: it is autocode's file."""
+        return [self.index.output_path]
 
     @field_validator("file_extensions")
     @classmethod
@@ -97,3 +112,8 @@ class DocsConfig(BaseModel):
             if cleaned not in out:
                 out.append(cleaned)
         return out
+
+
+#: former names, kept for existing configuration code
+DocsConfig = DocCheckSettings
+DocIndexConfig = DocIndexSettings

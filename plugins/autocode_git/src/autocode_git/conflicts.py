@@ -7,10 +7,9 @@ when a path holds a quote, a backslash or a control character.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
+from autocode_core.toolkit import GitRunner, WorkTree
 from autocode_git.changes import Change
-from autocode_git.repository import Repository
 from autocode_git.untracked import cut_at_line
 
 __all__ = ["conflict_changes"]
@@ -42,7 +41,7 @@ def _unquote(path: str) -> str:
     return _C_ESCAPE.sub(unescape, raw).decode("utf-8", "surrogateescape")
 
 
-def _conflict_diffs(run_git: Callable[[list[str]], bytes], paths: list[str]) -> dict[str, str]:
+def _conflict_diffs(run_git: GitRunner, paths: list[str]) -> dict[str, str]:
     output = run_git(
         ["diff", "--no-color", "--no-ext-diff", "--", *(f":(top,literal){p}" for p in paths)]
     )
@@ -56,7 +55,7 @@ def _conflict_diffs(run_git: Callable[[list[str]], bytes], paths: list[str]) -> 
 
 
 def conflict_changes(
-    run_git: Callable[[list[str]], bytes], repository: Repository, conflicted: list[str], cap: int
+    run_git: GitRunner, repository: WorkTree, conflicted: list[str], cap: int
 ) -> list[Change]:
     """One ``conflicted`` change per unmerged path, with git's combined diff; one git call.
 

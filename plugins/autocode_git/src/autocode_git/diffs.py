@@ -61,7 +61,7 @@ def diff_command(pathspecs: list[str], *, cached: bool, find_renames: bool) -> l
 
 def _numstat(output: bytes) -> tuple[list[tuple[str, str, str, str | None]], int]:
     """Numstat records ``(added, deleted, path, old_path)`` and where the patch begins."""
-    records = []
+    records: list[tuple[str, str, str, str | None]] = []
     pos = 0
     end = len(output)
     while pos < end and output[pos] != 0:

@@ -72,7 +72,7 @@ def _cached_only(name: str) -> tiktoken.Encoding:
             constructor = (registry.ENCODING_CONSTRUCTORS or {}).get(name)
             if constructor is None:
                 registry._find_constructors()
-                constructor = registry.ENCODING_CONSTRUCTORS[name]
+                constructor = (registry.ENCODING_CONSTRUCTORS or {})[name]
             encoding = tiktoken.Encoding(**constructor())
         finally:
             tiktoken_load.read_file = original
@@ -97,10 +97,7 @@ def load_encoding(name: str, *, allow_download: bool = False) -> tiktoken.Encodi
     encoding = _packaged(name)
     if encoding is None:
         try:
-            if allow_download:
-                encoding = tiktoken.get_encoding(name)
-            else:
-                encoding = _cached_only(name)
+            encoding = tiktoken.get_encoding(name) if allow_download else _cached_only(name)
         except _DownloadRefused as exc:
             raise EncodingUnavailableError(
                 f"encoding {name!r} is neither packaged nor in tiktoken's cache and downloads "

@@ -9,6 +9,8 @@ every change (see ``token_budget``) and returns:
 * ``error`` "❌ ..." when the project is not a git work tree or git fails.
 
 ``details`` holds counts, token figures and the summary's path, never diffs.
+Git, the state folder, declared outputs and atomic writes come from
+``autocode_core.toolkit``.
 """
 
 from __future__ import annotations
@@ -18,30 +20,31 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from autocode_core import CheckContext, CheckPlugin, CheckResult
+from autocode_core import CheckContext, CheckPlugin, CheckResult, PluginError
+from autocode_core.toolkit import GitRunner, autocode_outputs, find_work_tree, write_json_atomic
 from autocode_git.changes import CATEGORIES, display_path
-from autocode_git.output import write_json_atomically
-from autocode_git.own_outputs import own_output_paths
-from autocode_git.repository import GitRunner, open_repository
-from autocode_git.settings import GitCheckConfig, TokenConfig
+from autocode_git.settings import GitCheckSettings, TokenSettings
 from autocode_git.summary import ChangeSummary, collect_changes, summary_json
 from autocode_git.token_budget import TokenBudget, TokenCache, apply_token_budget
 from autocode_git.tokens import TokenCounter
 
-__all__ = ["GitCheckPlugin"]
+__all__ = ["TOKEN_CACHE_NAME", "GitCheckPlugin"]
 
 #: at most this many changed files are listed in ``details`` (the file has them all)
 DETAILS_FILE_LIMIT = 50
-TOKEN_CACHE_NAME = "git_check_token_cache.json"
+#: the token-count cache, in the check's state folder (``.autocode/checks/git_check/``)
+TOKEN_CACHE_NAME = "token_cache.json"
+#: with ``--find-renames``, ``git status`` reports copies too, as ``git diff --find-copies``
+_FIND_COPIES = {"status.renames": "copies"}
 
 
-class GitCheckPlugin(CheckPlugin):
+class GitCheckPlugin(CheckPlugin[GitCheckSettings]):
     """Working-tree change summary (git_changes.json) and LLM token budget."""
 
     name = "git_check"
-    description = "Análisis de Cambios Git: working-tree change summary and LLM token budget"
+    description = "Git changes: working-tree change summary and LLM token budget"
     interval_minutes = 5
-    settings_model = GitCheckConfig
+    settings_model = GitCheckSettings
     config_aliases: ClassVar[dict[str, str]] = {"daemon.token_alerts": "tokens"}
     env_vars: ClassVar[dict[str, str]] = {
         "AUTOCODE_TOKEN_THRESHOLD": "tokens.threshold",
@@ -53,7 +56,7 @@ class GitCheckPlugin(CheckPlugin):
         self._counters: dict[tuple[str, str | None, bool], TokenCounter] = {}
         self._lock = threading.Lock()
 
-    def _counter(self, config: TokenConfig) -> TokenCounter:
+    def _counter(self, config: TokenSettings) -> TokenCounter:
         key = (config.model, config.encoding, config.allow_download)
         with self._lock:
             if key not in self._counters:
@@ -62,19 +65,17 @@ class GitCheckPlugin(CheckPlugin):
                 )
             return self._counters[key]
 
-    def execute(self, context: CheckContext) -> CheckResult:
-        settings = (
-            context.settings if isinstance(context.settings, GitCheckConfig) else GitCheckConfig()
-        )
+    def execute(self, context: CheckContext[GitCheckSettings]) -> CheckResult:
+        settings = context.settings
         root = Path(context.project_root)
-        repository = open_repository(root)
-        run_git = GitRunner(repository, context.run_process, timeout=settings.git_timeout_seconds)
-        own = own_output_paths(root, settings, context.config)
-        summary = collect_changes(repository, run_git, settings, own)
+        run_git = GitRunner.from_context(
+            context, timeout=settings.git_timeout_seconds, config=_FIND_COPIES
+        )
+        repository = find_work_tree(run_git)
+        summary = collect_changes(repository, run_git, settings, autocode_outputs(context))
         budget = None
         if settings.tokens.enabled:
-            state_dir = root / (getattr(context.config.daemon, "state_dir", None) or ".autocode")
-            cache = TokenCache(state_dir / TOKEN_CACHE_NAME)
+            cache = TokenCache(context.state_folder() / TOKEN_CACHE_NAME)
             budget = apply_token_budget(
                 summary.changes, settings.tokens, self._counter(settings.tokens), cache
             )
@@ -83,9 +84,12 @@ class GitCheckPlugin(CheckPlugin):
                 context.logger.warning("token_count_estimated", reason=budget.warning)
         output = root / settings.output_path
         timestamp = datetime.now(UTC).isoformat()
-        write_json_atomically(
-            output, summary_json(summary, timestamp, budget.to_json() if budget else None)
-        )
+        try:
+            write_json_atomic(
+                output, summary_json(summary, timestamp, budget.to_json() if budget else None)
+            )
+        except OSError as exc:
+            raise PluginError(f"cannot write {output}: {exc}") from exc
         context.logger.info(
             "git_changes_written",
             path=str(output),

@@ -1,19 +1,32 @@
 """Settings of ``git_check``: where the summary goes, what is capped, what is excluded,
 and the token budget.
 
-``GitCheckConfig`` is the check's ``settings_model`` (``[checks.git_check]``);
-``TokenConfig`` is its ``tokens`` section, also accepted at the design
-document's historical location ``[daemon.token_alerts]``. Validating a
-``TokenConfig`` checks the model name against tiktoken's model table, so an
-unknown model is a configuration error that names it, never a silent fallback
-to another tokenizer. tiktoken is imported only when a model is validated.
+``GitCheckSettings`` is the check's ``settings_model`` (``[checks.git_check]``);
+``TokenSettings`` is its ``tokens`` section, also accepted at its historical
+location ``[daemon.token_alerts]``. Validating a ``TokenSettings`` checks the
+model name against tiktoken's model table, so an unknown model is a
+configuration error that names it, never a silent fallback to another
+tokenizer. tiktoken is imported only when a model is validated.
+
+Both are ``CheckSettings``: unknown keys are reported by the core as warnings
+naming the file and the key, never fatal. Every number has documented bounds.
+``GitCheckConfig`` and ``TokenConfig`` are the former names, kept as aliases.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
-__all__ = ["DEFAULT_TOKEN_EXCLUDES", "GitCheckConfig", "TokenConfig", "encoding_for_model_name"]
+from autocode_core import CheckSettings
+
+__all__ = [
+    "DEFAULT_TOKEN_EXCLUDES",
+    "GitCheckConfig",
+    "GitCheckSettings",
+    "TokenConfig",
+    "TokenSettings",
+    "encoding_for_model_name",
+]
 
 #: Lock files and generated files kept out of the token budget by default.
 DEFAULT_TOKEN_EXCLUDES: tuple[str, ...] = (
@@ -43,11 +56,12 @@ def encoding_for_model_name(model: str) -> str:
     return encoding_name_for_model(model)
 
 
-class TokenConfig(BaseModel):
+class TokenSettings(CheckSettings):
     """The LLM token budget of the change summary.
 
     * ``enabled``: count tokens at all.
-    * ``threshold``: above this many tokens the check reports a TOKEN ALERT.
+    * ``threshold``: above this many tokens the check reports a TOKEN ALERT
+      (0 to 1,000,000,000).
     * ``encoding``: an explicit tiktoken encoding (``cl100k_base``, ``o200k_base``);
       when set, ``model`` is only a label and is not looked up.
     * ``model``: the model whose encoding is used (``gpt-4`` -> ``cl100k_base``,
@@ -55,15 +69,13 @@ class TokenConfig(BaseModel):
     * ``exclude``: globs of files left out of the budget (lock files, generated
       files); a glob without ``/`` matches the file name in any folder, one with
       ``/`` matches the whole path (``*`` also crosses ``/``).
-    * ``top_files``: how many of the costliest files the result lists.
+    * ``top_files``: how many of the costliest files the result lists (0 to 1000).
     * ``allow_download``: let tiktoken download a BPE file it has neither packaged
       nor cached; off by default so a check never waits on the network.
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
     enabled: bool = True
-    threshold: int = Field(default=50000, ge=0)
+    threshold: int = Field(default=50000, ge=0, le=1_000_000_000)
     encoding: str | None = None
     model: str = "gpt-4"
     exclude: list[str] = Field(default_factory=lambda: list(DEFAULT_TOKEN_EXCLUDES))
@@ -104,27 +116,37 @@ class TokenConfig(BaseModel):
         return self.encoding or encoding_for_model_name(self.model)
 
 
-class GitCheckConfig(BaseModel):
+class GitCheckSettings(CheckSettings):
     """Settings of ``git_check`` (``[checks.git_check]``).
 
-    * ``output_path``: the summary file, relative to the project root.
+    * ``output_path``: the summary file, relative to the project root; it is
+      the check's declared output (``outputs()``), so no check reports it.
     * ``max_diff_bytes``: per-change cap of the diff text kept in the file; a
-      longer diff is cut at a line boundary and marked ``diff_truncated``.
+      longer diff is cut at a line boundary and marked ``diff_truncated``
+      (0 to 1,000,000,000).
     * ``exclude``: globs of files left out of the summary entirely (same glob
       rules as ``tokens.exclude``); git's own ignore rules always apply.
     * ``include_untracked``: report untracked files (with their content as diff).
     * ``find_renames``: detect renames and copies of modified files as git does
       (similarity 50%).
-    * ``git_timeout_seconds``: limit of each git command.
-    * ``tokens``: the token budget (``TokenConfig``).
+    * ``git_timeout_seconds``: limit of each git command (more than 0, at most
+      86400: one day).
+    * ``tokens``: the token budget (``TokenSettings``).
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
     output_path: str = "git_changes.json"
-    max_diff_bytes: int = Field(default=100_000, ge=0)
+    max_diff_bytes: int = Field(default=100_000, ge=0, le=1_000_000_000)
     exclude: list[str] = Field(default_factory=list)
     include_untracked: bool = True
     find_renames: bool = True
-    git_timeout_seconds: float = Field(default=120.0, gt=0)
-    tokens: TokenConfig = Field(default_factory=TokenConfig)
+    git_timeout_seconds: float = Field(default=120.0, gt=0, le=86_400, allow_inf_nan=False)
+    tokens: TokenSettings = Field(default_factory=TokenSettings)
+
+    def outputs(self) -> list[str]:
+        """The summary file (``output_path``)."""
+        return [self.output_path]
+
+
+#: former names, kept for existing configuration code
+GitCheckConfig = GitCheckSettings
+TokenConfig = TokenSettings

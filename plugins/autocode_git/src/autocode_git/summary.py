@@ -9,16 +9,16 @@ diffs them. Untracked files get their content as a new-file diff, read here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from autocode_core.toolkit import GitRunner, WorkTree
 from autocode_git.changes import CATEGORIES, Change, status_word
 from autocode_git.conflicts import conflict_changes
 from autocode_git.diffs import FileDiff, diff_command, parse_diff
 from autocode_git.globs import matching_glob
-from autocode_git.repository import Repository
-from autocode_git.settings import GitCheckConfig
+from autocode_git.settings import GitCheckSettings
 from autocode_git.status import StatusEntry, StatusReport, parse_status, status_command
 from autocode_git.untracked import cut_at_line, untracked_diff
 
@@ -57,7 +57,7 @@ class ChangeSummary:
         return counts
 
 
-def _pathspecs(repository: Repository, own_outputs: Sequence[str]) -> list[str]:
+def _pathspecs(repository: WorkTree, own_outputs: Sequence[str]) -> list[str]:
     specs = [f":(top,literal){repository.prefix.rstrip('/')}" if repository.prefix else "."]
     specs += [f":(top,exclude,literal){repository.to_top(path)}" for path in own_outputs]
     return specs
@@ -87,7 +87,7 @@ def _diff_status(diff: FileDiff, letter: str | None) -> str:
 
 
 def _tracked_change(
-    diff: FileDiff, repository: Repository, letter: str | None, staged: bool, cap: int
+    diff: FileDiff, repository: WorkTree, letter: str | None, staged: bool, cap: int
 ) -> Change:
     encoded = diff.patch.encode("utf-8", "surrogateescape")
     text = cut_at_line(diff.patch, cap)
@@ -109,7 +109,7 @@ def _tracked_change(
 
 
 def _classify(
-    summary: ChangeSummary, report: StatusReport, repository: Repository, exclude: list[str]
+    summary: ChangeSummary, report: StatusReport, repository: WorkTree, exclude: list[str]
 ) -> dict[str, StatusEntry]:
     """Fill the per-file categories; return the status entries kept, by toplevel path."""
     entries: dict[str, StatusEntry] = {}
@@ -130,9 +130,9 @@ def _classify(
 
 
 def _tracked_changes(
-    run_git: Callable[[list[str]], bytes],
-    repository: Repository,
-    settings: GitCheckConfig,
+    run_git: GitRunner,
+    repository: WorkTree,
+    settings: GitCheckSettings,
     entries: dict[str, StatusEntry],
     pathspecs: list[str],
 ) -> list[Change]:
@@ -155,7 +155,7 @@ def _tracked_changes(
 
 
 def _untracked_changes(
-    repository: Repository, entries: dict[str, StatusEntry], cap: int
+    repository: WorkTree, entries: dict[str, StatusEntry], cap: int
 ) -> list[Change]:
     changes = []
     for path, entry in entries.items():
@@ -182,15 +182,15 @@ def _untracked_changes(
 
 
 def collect_changes(
-    repository: Repository,
-    run_git: Callable[[list[str]], bytes],
-    settings: GitCheckConfig,
+    repository: WorkTree,
+    run_git: GitRunner,
+    settings: GitCheckSettings,
     own_outputs: Sequence[str] = (),
 ) -> ChangeSummary:
     """Every change under the project root, with diffs, in a deterministic order
     (by file, the staged side first).
 
-    :param run_git: runs ``git <args>`` in the toplevel and returns stdout (a ``GitRunner``).
+    :param run_git: the toolkit's ``GitRunner`` in the project root.
     :param own_outputs: project-relative paths never to report.
     :raises PluginError: a git command failed.
     """

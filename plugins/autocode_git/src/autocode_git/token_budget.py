@@ -2,26 +2,26 @@
 
 Each change's ``tokens`` counts its ``diff`` text exactly as written to the
 summary file (after any cap). Changes of files matched by
-``TokenConfig.exclude`` are left out (``token_excluded``) and listed. Counts
+``TokenSettings.exclude`` are left out (``token_excluded``) and listed. Counts
 are cached by the SHA-256 of the diff text and the encoding, in a small JSON
-file under the state folder, so an unchanged diff is never tokenized twice;
-estimates are never cached.
+file in the check's state folder (``context.state_folder()``), so an
+unchanged diff is never tokenized twice; estimates are never cached.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from autocode_core.toolkit import write_json_atomic
 from autocode_git.changes import Change, display_path
 from autocode_git.globs import matching_glob
-from autocode_git.settings import TokenConfig
+from autocode_git.settings import TokenSettings
 from autocode_git.tokens import TokenCounter
 
 __all__ = ["TokenBudget", "TokenCache", "apply_token_budget"]
@@ -61,19 +61,12 @@ class TokenCache:
         self._used[key] = value
 
     def save(self) -> None:
-        """Keep only the entries used in this run, atomically; failures are ignored."""
+        """Keep only the entries used in this run (``write_json_atomic``); failures are
+        ignored: a cache that cannot be written only costs time on the next run."""
         if self.path is None:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(
-                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
-            )
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"version": _CACHE_VERSION, "counts": self._used}, handle)
-            os.replace(tmp, self.path)
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            write_json_atomic(self.path, {"version": _CACHE_VERSION, "counts": self._used}, indent=None)
 
 
 @dataclass
@@ -111,7 +104,7 @@ class TokenBudget:
 
 
 def apply_token_budget(
-    changes: list[Change], config: TokenConfig, counter: TokenCounter, cache: TokenCache
+    changes: list[Change], config: TokenSettings, counter: TokenCounter, cache: TokenCache
 ) -> TokenBudget:
     """Count every change's tokens (setting ``Change.tokens``) and sum the budget."""
     excluded: set[str] = set()

@@ -20,9 +20,13 @@ import math
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autocode_git.encodings import EncodingUnavailableError, load_encoding
 from autocode_git.settings import encoding_for_model_name
+
+if TYPE_CHECKING:
+    import tiktoken
 
 __all__ = ["BYTES_PER_TOKEN_ESTIMATE", "TokenCounter"]
 
@@ -57,7 +61,7 @@ class TokenCounter:
         self.allow_download = allow_download
         self._lock = threading.Lock()
         self._loaded = False
-        self._encoding = None
+        self._encoding: tiktoken.Encoding | None = None
         self._warning: str | None = None
 
     def _load(self) -> None:

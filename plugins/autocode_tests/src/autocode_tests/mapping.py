@@ -24,7 +24,7 @@ from typing import Literal
 
 import pathspec
 
-from autocode_tests.settings import LayoutConfig
+from autocode_tests.settings import LayoutSettings
 from autocode_tests.templates import TestPathTemplate
 
 __all__ = ["ExpectedTest", "Orphan", "TestKind", "TestPlan", "map_tests", "pick_source_roots"]
@@ -103,7 +103,7 @@ def _join(*parts: str) -> str:
     return "/".join(p for p in parts if p and p != ".")
 
 
-def map_tests(files: Sequence[str], layout: LayoutConfig) -> TestPlan:
+def map_tests(files: Sequence[str], layout: LayoutSettings) -> TestPlan:
     """Map the project's ``.py`` files (project-relative, ``/``) to expected tests."""
     unit = TestPathTemplate(layout.unit_test)
     integration = TestPathTemplate(layout.integration_test) if layout.integration_test else None

@@ -1,7 +1,7 @@
 """The ``test_check`` check: every module has a test, and the tests pass.
 
-One run: list the project's Python files (git's view, see
-``autocode_tests.discovery``), map code to expected test files
+One run: list the project's Python files (git's view, else a walk: the
+toolkit's ``project_files``), map code to expected test files
 (``autocode_tests.mapping``), run the existing ones once under pytest with the
 project's interpreter when ``auto_execute`` is on
 (``autocode_tests.pytest_run``), and build the result
@@ -14,13 +14,13 @@ import time
 from typing import ClassVar
 
 from autocode_core import CheckContext, CheckPlugin, CheckResult
-from autocode_tests.discovery import list_python_files
+from autocode_core.toolkit import project_files
 from autocode_tests.interpreter import find_python
 from autocode_tests.mapping import map_tests
 from autocode_tests.pytest_run import run_pytest
 from autocode_tests.report import build_result
 from autocode_tests.selection import select_paths
-from autocode_tests.settings import TestConfig
+from autocode_tests.settings import TestCheckSettings
 
 __all__ = ["TestCheckPlugin"]
 
@@ -28,27 +28,27 @@ __all__ = ["TestCheckPlugin"]
 _MARGIN_SECONDS = 5.0
 
 
-class TestCheckPlugin(CheckPlugin):
-    """Verificación de Tests: every module has a test, and the tests pass."""
+class TestCheckPlugin(CheckPlugin[TestCheckSettings]):
+    """Test check: every module has a test, and the tests pass."""
 
     __test__ = False
 
     name = "test_check"
-    description = "Verificación de Tests: every module has a test, and the tests pass"
+    description = "Test check: every module has a test, and the tests pass"
     interval_minutes = 5
-    settings_model = TestConfig
+    settings_model = TestCheckSettings
     config_aliases: ClassVar[dict[str, str]] = {"tests": ""}
     env_vars: ClassVar[dict[str, str]] = {
         "AUTOCODE_TESTS_ENABLED": "enabled",
         "AUTOCODE_TESTS_AUTO_EXECUTE": "auto_execute",
     }
 
-    def execute(self, context: CheckContext) -> CheckResult:
+    def execute(self, context: CheckContext[TestCheckSettings]) -> CheckResult:
         """Map code to tests, run them if ``auto_execute``; see the module docstring."""
         started = time.monotonic()
-        settings = context.settings if isinstance(context.settings, TestConfig) else TestConfig()
+        settings = context.settings
         root = context.project_root
-        listing = list_python_files(root, context.run_process)
+        listing = project_files(context, suffixes=[".py"])
         if listing.git_problem:
             context.logger.warning("git_listing_failed", problem=listing.git_problem)
         plan = map_tests(listing.files, settings.layout)

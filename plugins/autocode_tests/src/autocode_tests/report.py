@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from autocode_core import CheckResult
+from autocode_core import CheckResult, CheckStatus
 from autocode_tests.junit import CaseOutcome
 from autocode_tests.mapping import TestPlan
 from autocode_tests.pytest_run import PytestRun
@@ -166,7 +166,7 @@ def layout_hint(plan: TestPlan) -> str | None:
     )
 
 
-def _status(total: Counter[str]) -> str:
+def _status(total: Counter[str]) -> CheckStatus:
     if total["failing"] or total["collection_error"]:
         return "error"
     if total["missing"] or total["empty"] or total["orphaned"]:

@@ -1,26 +1,33 @@
-"""The settings of ``test_check`` (``checks.test_check``, or the seed's ``tests`` section).
+"""The settings of ``test_check`` (``checks.test_check``, or the historical ``tests`` section).
 
-``TestConfig`` is the check's ``settings_model``: ``enabled`` (``False``
+``TestCheckSettings`` is the check's ``settings_model``: ``enabled`` (``False``
 disables the check), ``auto_execute`` (run pytest, or only map code to tests),
-the interpreter to run pytest with, and ``layout``, where tests are expected.
-Every field has a default that fits the seed's layout (``<dir>/<name>.py`` is
-tested by ``tests/<dir>/test_<name>.py``, each code folder ``<dir>/`` by
-``tests/<dir>/test_<folder>_integration.py``).
+the interpreter to run pytest with, and ``layout`` (``LayoutSettings``), where
+tests are expected. Every field has a default that fits the usual layout
+(``<dir>/<name>.py`` is tested by ``tests/<dir>/test_<name>.py``, each code
+folder ``<dir>/`` by ``tests/<dir>/test_<folder>_integration.py``).
+
+Both are ``CheckSettings``: unknown keys are reported by the core as warnings
+naming the file and the key, never fatal. ``TestConfig`` and ``LayoutConfig``
+are the former names, kept as aliases. The check writes nothing into the
+project (pytest's JUnit report goes to a temporary folder), so it declares
+no outputs.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from autocode_core import CheckSettings
 from autocode_tests.templates import TemplateError, TestPathTemplate
 
-__all__ = ["DEFAULT_EXEMPT", "LayoutConfig", "TestConfig"]
+__all__ = ["DEFAULT_EXEMPT", "LayoutConfig", "LayoutSettings", "TestCheckSettings", "TestConfig"]
 
 #: files that need no test, and test files tied to no module (gitignore-style patterns)
 DEFAULT_EXEMPT = ["conftest.py", "setup.py", "noxfile.py", "docs/", "__main__.py"]
 
 
-class LayoutConfig(BaseModel):
+class LayoutSettings(CheckSettings):
     """Where code lives and where its tests are expected.
 
     * ``source_roots``: folders holding the code, relative to the project root;
@@ -36,8 +43,6 @@ class LayoutConfig(BaseModel):
 
     Templates are described in ``autocode_tests.templates``.
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     source_roots: list[str] | None = None
     unit_test: str = "tests/{dir}/test_{name}.py"
@@ -89,7 +94,7 @@ def _compile(text: str) -> TestPathTemplate:
         raise ValueError(str(exc)) from None
 
 
-class TestConfig(BaseModel):
+class TestCheckSettings(CheckSettings):
     """Settings of ``test_check``.
 
     * ``enabled``: ``False`` disables the check (the core reads this field).
@@ -99,16 +104,21 @@ class TestConfig(BaseModel):
       project root) or a command on ``PATH``. ``None`` (default): the
       project's ``.venv`` if it has one, else the interpreter running autocode.
     * ``pytest_args``: extra arguments for pytest (e.g. ``["-x"]``).
-    * ``max_entries``: cap on the test files listed in ``details["attention"]``.
-    * ``layout``: see ``LayoutConfig``.
+    * ``max_entries``: cap on the test files listed in ``details["attention"]``
+      (1 to 10,000).
+    * ``layout``: see ``LayoutSettings``.
     """
 
     __test__ = False  # a pytest collector must not mistake it for a test class
-    model_config = ConfigDict(extra="forbid")
 
     enabled: bool = True
     auto_execute: bool = True
     python: str | None = None
     pytest_args: list[str] = Field(default_factory=list)
-    max_entries: int = Field(default=50, ge=1)
-    layout: LayoutConfig = Field(default_factory=LayoutConfig)
+    max_entries: int = Field(default=50, ge=1, le=10_000)
+    layout: LayoutSettings = Field(default_factory=LayoutSettings)
+
+
+#: former names, kept for existing configuration code
+TestConfig = TestCheckSettings
+LayoutConfig = LayoutSettings
