@@ -213,3 +213,36 @@ def test_disable_plugins_from_config_and_env(project) -> None:
     (project / "autocode.toml").write_text("disable_plugins = ['doc_check']\n")
     assert daemon_for(project, environ={}).check_names == ["git_check", "test_check"]
     assert daemon_for(project, environ={"AUTOCODE_DISABLE_PLUGINS": "git_check"}).check_names == ["test_check"]
+
+
+def test_typos_inside_optional_list_and_dict_models_are_warned(tmp_path) -> None:
+    from typing import Any as _Any
+
+    from pydantic import BaseModel
+
+    from autocode_core import CheckPlugin, CheckResult
+    from autocode_core.testing import AutocodeHarness
+
+    class Inner(BaseModel):
+        size: int = 1
+
+    class Settings(BaseModel):
+        maybe: Inner | None = None
+        many: list[Inner] = []
+        named: dict[str, Inner] = {}
+
+    class Typed(CheckPlugin):
+        name = "typed_check"
+        settings_model = Settings
+
+        def execute(self, context: _Any) -> CheckResult:
+            return CheckResult(status="success", message="ok")
+
+    h = AutocodeHarness()
+    h.register(Typed)
+    daemon = h.daemon(tmp_path, {"checks": {"typed_check": {
+        "maybe": {"sise": 2}, "many": [{"size": 1}, {"szie": 3}], "named": {"a": {"siez": 4}},
+    }}})
+    warnings = [str(w) for w in daemon.project.resolved.warnings]
+    for key in ("maybe.sise", "many.1.szie", "named.a.siez"):
+        assert any(f"checks.typed_check.{key}: unknown key" in w for w in warnings), (key, warnings)

@@ -18,6 +18,8 @@ out of its bounds says both bounds; a state folder autocode may not own
 from __future__ import annotations
 
 import copy
+import types
+import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,9 +171,24 @@ def _unknown(model: type[BaseModel], data: Any, prefix: str) -> list[str]:
             found.append(f"{prefix}{key}")
             continue
         annotation = fields[key].annotation if key in fields else None
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            found += _unknown(annotation, value, f"{prefix}{key}.")
+        found += _unknown_in_value(annotation, value, f"{prefix}{key}")
     return found
+
+
+def _unknown_in_value(annotation: Any, value: Any, path: str) -> list[str]:
+    """Unknown keys inside ``value`` typed ``annotation``: a model, ``Model | None``,
+    ``list[Model]`` or ``dict[str, Model]`` (typos there are found too)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _unknown(annotation, value, f"{path}.")
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        return _unknown(models[0], value, f"{path}.") if len(models) == 1 else []
+    if origin in (list, tuple) and args and isinstance(value, list):
+        return [k for i, item in enumerate(value) for k in _unknown_in_value(args[0], item, f"{path}.{i}")]
+    if origin is dict and len(args) == 2 and isinstance(value, dict):
+        return [k for name, item in value.items() for k in _unknown_in_value(args[1], item, f"{path}.{name}")]
+    return []
 
 
 #: top-level keys whose value is a table
