@@ -84,7 +84,7 @@ async def test_a_new_store_reads_the_streak_from_the_history_on_first_sight(tmp_
 
 @pytest.mark.xfail(
     strict=True,
-    reason="store/results.py ResultStore.record caches the streak (self._streaks) after the first "
+    reason="store/results.py:120-127 ResultStore.record caches the streak (self._streaks) after the first "
     "read: runs another store records later (`autocode check` beside a running daemon) are never "
     "seen, so the daemon's next error reopens an incident the CLI run already opened",
 )
