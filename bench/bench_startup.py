@@ -1,0 +1,119 @@
+"""Start-up time of the commands that only read: ``plugins``, ``config show``, ``status``, ``history``.
+
+    python bench/bench_startup.py [--runs 15] [--history 3000]
+
+Builds a throw-away project with the three first-party plugins installed
+(``pip install -r requirements-dev.txt``) and a run history of ``--history``
+runs of their checks, recorded through the public daemon API (so any version
+of autocode can build it). Then runs each command ``--runs`` times as a
+subprocess of the installed ``autocode`` script, the commands taking turns so
+that a busy machine slows them all alike, and prints the median wall time of
+each against two baselines measured in the same run: ``python -c pass`` (the
+interpreter alone) and ``python -c "import autocode_core"`` (the package).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import anyio
+import structlog
+
+from autocode_core import AutocodeDaemon, CheckPlugin, CheckResult
+
+FIRST_PARTY = ("doc_check", "git_check", "test_check")
+COMMANDS = (("plugins",), ("config", "show"), ("status",), ("history",))
+
+
+def _recorder(check: str) -> type[CheckPlugin]:
+    """A stand-in check named like a first-party one: the history must hold its runs."""
+
+    class Recorded(CheckPlugin):
+        name = check
+
+        def execute(self, context):
+            return CheckResult(status="success", message=f"✅ {check}")
+
+    return Recorded
+
+
+def build_project(root: Path, runs: int) -> None:
+    """``autocode.toml`` and a history of ``runs`` runs spread over the first-party checks."""
+    (root / "autocode.toml").write_text(f"[history]\nmax_runs_per_check = {runs}\n")
+    config = {"history": {"max_runs_per_check": runs}, "daemon": {"run_at_start": False}}
+    daemon = AutocodeDaemon(root, config, plugins=[_recorder(c) for c in FIRST_PARTY],
+                            load_entry_points=False)
+
+    async def record() -> None:
+        async with daemon:
+            for i in range(runs):
+                await daemon.run_check(FIRST_PARTY[i % len(FIRST_PARTY)])
+
+    anyio.run(record)
+
+
+def command_line(args: tuple[str, ...]) -> list[str]:
+    """The installed ``autocode`` script next to this interpreter (else ``-m autocode_core.cli``)."""
+    script = Path(sys.executable).with_name("autocode")
+    return [str(script), *args] if script.exists() else [sys.executable, "-m", "autocode_core.cli", *args]
+
+
+def measure(cases: dict[str, list[str]], cwd: Path, env: dict[str, str], runs: int) -> dict[str, float]:
+    """Median wall time of each command line, in seconds; the cases take turns."""
+    times: dict[str, list[float]] = {label: [] for label in cases}
+    for label, argv in cases.items():  # warm-up: bytecode caches, page cache
+        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"{label} failed ({done.returncode}):\n{done.stderr}")
+    for _ in range(runs):
+        for label, argv in cases.items():
+            start = time.perf_counter()
+            subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times[label].append(time.perf_counter() - start)
+    return {label: statistics.median(values) for label, values in times.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=15, help="runs of each command (median)")
+    parser.add_argument("--history", type=int, default=3000, help="runs in the project's history")
+    args = parser.parse_args()
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUTOCODE")}
+    root = Path(tempfile.mkdtemp(prefix="autocode-bench-startup-"))
+    try:
+        started = time.perf_counter()
+        build_project(root, args.history)
+        built = time.perf_counter() - started
+        listed = subprocess.run(command_line(("plugins", "--json")), cwd=root, env=env,
+                                capture_output=True, text=True, check=True)
+        loaded = {p["check"] for p in json.loads(listed.stdout)["plugins"] if p["status"] == "loaded"}
+        missing = [c for c in FIRST_PARTY if c not in loaded]
+        if missing:
+            raise SystemExit(f"first-party plugins not installed: {', '.join(missing)}")
+        baselines = {"python -c pass": [sys.executable, "-c", "pass"],
+                     'python -c "import autocode_core"': [sys.executable, "-c", "import autocode_core"]}
+        commands = {"autocode " + " ".join(c): command_line(c) for c in COMMANDS}
+        medians = measure({**baselines, **commands}, root, env, args.runs)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    bare, package = medians["python -c pass"], medians['python -c "import autocode_core"']
+    print(f"start-up, median of {args.runs} runs: project with {', '.join(FIRST_PARTY)} installed "
+          f"and {args.history} runs of history (built in {built:.1f} s); python {sys.version.split()[0]}")
+    for label, seconds in medians.items():
+        ratios = f"{seconds / bare:6.1f}x pass  {seconds / package:5.2f}x import" if label in commands else ""
+        print(f"  {label:34} {seconds * 1000:8.1f} ms   {ratios}")
+
+
+if __name__ == "__main__":
+    main()
