@@ -8,12 +8,12 @@ from contextlib import AsyncExitStack
 import anyio
 import pytest
 
-from autocode_core import CheckPlugin, CheckResult, hookimpl
+from autocode_core import AutocodeConfig, CheckPlugin, CheckResult, hookimpl
 from autocode_core.daemon.listeners import ListenerDispatcher
-from autocode_core.daemon.runtime import DEFAULT_EXECUTORS, open_runtime
+from autocode_core.daemon.runtime import open_runtime
 from autocode_core.models import CompletedRun
 from autocode_core.plugin.loader import load_plugins
-from autocode_core.run.executor import CheckExecutor, InlineExecutor, RunJob
+from autocode_core.run.executor import CheckExecutor, ExecutorSetup, InlineExecutor, RunJob
 from autocode_core.run.runner import CheckRunner
 from autocode_core.testing import AutocodeHarness
 
@@ -53,6 +53,13 @@ class Tracked(CheckExecutor):
         return CheckResult(status="success", message=f"by {self.label}")
 
 
+INLINE = {"inline": InlineExecutor.from_setup}
+
+
+def setup(name: str) -> ExecutorSetup:
+    return ExecutorSetup(AutocodeConfig(), (), False)
+
+
 def dispatcher(recorder: Recorder, timeout: float = 30) -> ListenerDispatcher:
     listeners = load_plugins(entry_points=False, plugins=[("recorder", recorder)], environ={}).listeners()
     return ListenerDispatcher([(i, impl) for i, impl in listeners if i.name == "recorder"], timeout)
@@ -65,7 +72,7 @@ def completed(tmp_path, run_id: str = "r1") -> CompletedRun:
 
 async def test_a_one_shot_runtime_calls_listeners_before_deliver_returns(tmp_path) -> None:
     log: list[str] = []
-    async with open_runtime(DEFAULT_EXECUTORS, CheckRunner(2), dispatcher(Recorder(log)),
+    async with open_runtime(INLINE, setup, CheckRunner(2), dispatcher(Recorder(log)),
                             serve_listeners=False, drain_seconds=lambda: 5) as runtime:
         assert runtime.serving is False and isinstance(runtime.executors["inline"], InlineExecutor)
         await runtime.deliver(completed(tmp_path))
@@ -78,7 +85,7 @@ async def test_a_served_runtime_queues_for_listeners_and_drains_them_at_exit(tmp
     recorder.gate = anyio.Event()
     started = time.monotonic()
     async with anyio.create_task_group() as tg:
-        async with open_runtime(DEFAULT_EXECUTORS, CheckRunner(2), dispatcher(recorder),
+        async with open_runtime(INLINE, setup, CheckRunner(2), dispatcher(recorder),
                                 serve_listeners=True, drain_seconds=lambda: 10) as runtime:
             assert runtime.serving is True
             await runtime.deliver(completed(tmp_path, "r1"))
@@ -99,7 +106,7 @@ async def test_a_listener_that_hangs_is_cut_off_after_the_drain_time(tmp_path) -
     recorder = Recorder(log)
     recorder.gate = anyio.Event()  # never opened
     started = time.monotonic()
-    async with open_runtime(DEFAULT_EXECUTORS, CheckRunner(2), dispatcher(recorder, timeout=60),
+    async with open_runtime(INLINE, setup, CheckRunner(2), dispatcher(recorder, timeout=60),
                             serve_listeners=True, drain_seconds=lambda: 0.3) as runtime:
         await runtime.deliver(completed(tmp_path))
     assert 0.3 <= time.monotonic() - started < 2.0 and log == []
@@ -107,8 +114,8 @@ async def test_a_listener_that_hangs_is_cut_off_after_the_drain_time(tmp_path) -
 
 async def test_executors_start_first_and_are_released_last(tmp_path) -> None:
     log: list[str] = []
-    factories = {"a": lambda: Tracked("a", log), "b": lambda: Tracked("b", log)}
-    async with open_runtime(factories, CheckRunner(2), dispatcher(Recorder(log)),
+    factories = {"a": lambda _: Tracked("a", log), "b": lambda _: Tracked("b", log)}
+    async with open_runtime(factories, setup, CheckRunner(2), dispatcher(Recorder(log)),
                             serve_listeners=True, drain_seconds=lambda: 5) as runtime:
         assert log == ["start:a", "start:b"] and sorted(runtime.executors) == ["a", "b"]
         await runtime.deliver(completed(tmp_path))
@@ -117,16 +124,16 @@ async def test_executors_start_first_and_are_released_last(tmp_path) -> None:
 
 async def test_an_executor_that_cannot_start_releases_the_ones_started(tmp_path) -> None:
     log: list[str] = []
-    factories = {"a": lambda: Tracked("a", log), "b": lambda: Tracked("b", log, fail=True)}
+    factories = {"a": lambda _: Tracked("a", log), "b": lambda _: Tracked("b", log, fail=True)}
     with pytest.raises(OSError, match="b cannot start"):
-        async with open_runtime(factories, CheckRunner(2), dispatcher(Recorder(log)),
+        async with open_runtime(factories, setup, CheckRunner(2), dispatcher(Recorder(log)),
                                 serve_listeners=False, drain_seconds=lambda: 5):
             pytest.fail("the runtime must not open")
     assert log == ["start:a", "release:a"]
 
 
 async def test_here_is_true_only_on_the_runtimes_event_loop(tmp_path) -> None:
-    async with open_runtime(DEFAULT_EXECUTORS, CheckRunner(2), dispatcher(Recorder([])),
+    async with open_runtime(INLINE, setup, CheckRunner(2), dispatcher(Recorder([])),
                             serve_listeners=False, drain_seconds=lambda: 5) as runtime:
         assert runtime.here() is True
         assert await anyio.to_thread.run_sync(runtime.here) is False
@@ -144,7 +151,13 @@ async def test_a_daemon_opens_a_runtime_per_one_shot_run_and_one_while_it_runs(t
     h = AutocodeHarness()
     h.register(Noop)
     config = {"daemon": {"run_at_start": False, "noop_check": {"execution": "tracked"}}}
-    daemon = h.daemon(tmp_path, config, executors={"tracked": lambda: Tracked("t", log)})
+    setups: list[ExecutorSetup] = []
+
+    def factory(setup: ExecutorSetup) -> Tracked:
+        setups.append(setup)
+        return Tracked("t", log)
+
+    daemon = h.daemon(tmp_path, config, executors={"tracked": factory})
     assert (await daemon.run_check("noop_check")).message == "by t"
     assert log == ["start:t", "execute:t:noop_check", "release:t"]
     log.clear()
@@ -153,3 +166,5 @@ async def test_a_daemon_opens_a_runtime_per_one_shot_run_and_one_while_it_runs(t
         await daemon.run_check("noop_check")
         assert log == ["start:t", "execute:t:noop_check", "execute:t:noop_check"]
     assert log[-1] == "release:t"
+    assert [(s.serving, [e.name for e in s.checks]) for s in setups] == [
+        (False, ["noop_check"]), (True, ["noop_check"])]  # one-shot, then the daemon's
