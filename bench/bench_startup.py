@@ -1,6 +1,6 @@
 """Start-up time of the commands that only read: ``plugins``, ``config show``, ``status``, ``history``.
 
-    python bench/bench_startup.py [--runs 15] [--history 3000] [--no-bytecode-cache]
+    python bench/bench_startup.py [--runs 15] [--history 3000] [--no-write-bytecode]
 
 Builds a throw-away project with the three first-party plugins installed
 (``pip install -r requirements-dev.txt``) and a run history of ``--history``
@@ -12,9 +12,9 @@ each against two baselines measured in the same run: ``python -c pass`` (the
 interpreter alone) and ``python -c "import autocode_core"`` (the package). The
 median CPU time (user + system) of each process is printed too: on a busy
 machine it moves far less than the wall time. Bytecode is cached (in the
-temporary folder) unless ``--no-bytecode-cache``, which measures what every
-run costs where no ``.pyc`` can be kept (``PYTHONDONTWRITEBYTECODE=1`` and an
-editable install).
+temporary folder) unless ``--no-write-bytecode``: then the modules that have no
+``.pyc`` yet (an editable checkout's) are compiled on every run, as in a
+development environment with ``PYTHONDONTWRITEBYTECODE=1``.
 """
 
 from __future__ import annotations
@@ -103,17 +103,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="runs of each command (median)")
     parser.add_argument("--history", type=int, default=3000, help="runs in the project's history")
-    parser.add_argument("--no-bytecode-cache", action="store_true",
-                        help="compile every module on every run (no .pyc read or written)")
+    parser.add_argument("--no-write-bytecode", action="store_true",
+                        help="write no .pyc (PYTHONDONTWRITEBYTECODE=1): uncached modules, such as "
+                        "an editable checkout's, compile on every run")
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     root = Path(tempfile.mkdtemp(prefix="autocode-bench-startup-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AUTOCODE", "PYTHONDONTWRITEBYTECODE"))}
-    # bytecode caches live in the temporary folder: nothing is written next to the sources,
-    # and every version starts from the same (empty) cache, filled by the warm-up runs
-    env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
-    if args.no_bytecode_cache:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AUTOCODE", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"))}
+    if args.no_write_bytecode:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:  # caches in the temporary folder: nothing written next to the sources; warm-up fills it
+        env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
     try:
         started = time.perf_counter()
         build_project(root, args.history)
@@ -131,7 +132,7 @@ def main() -> None:
     finally:
         shutil.rmtree(root, ignore_errors=True)
     bare, package = medians["python -c pass"][0], medians['python -c "import autocode_core"'][0]
-    cache = "no bytecode cache" if args.no_bytecode_cache else "bytecode cached"
+    cache = "no .pyc written" if args.no_write_bytecode else "bytecode cached"
     print(f"start-up, median of {args.runs} runs: project with {', '.join(FIRST_PARTY)} installed "
           f"and {args.history} runs of history (built in {built:.1f} s); python "
           f"{sys.version.split()[0]}, {cache}")
