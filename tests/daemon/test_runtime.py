@@ -84,9 +84,11 @@ async def test_a_served_runtime_queues_for_listeners_and_drains_them_at_exit(tmp
     recorder = Recorder(log)
     recorder.gate = anyio.Event()
     started = time.monotonic()
-    async with anyio.create_task_group() as tg:
-        async with open_runtime(INLINE, setup, CheckRunner(2), dispatcher(recorder),
-                                serve_listeners=True, drain_seconds=lambda: 10) as runtime:
+    with anyio.fail_after(5):  # a way out that never drains fails instead of hanging
+        async with anyio.create_task_group() as tg, open_runtime(
+            INLINE, setup, CheckRunner(2), dispatcher(recorder), serve_listeners=True,
+            drain_seconds=lambda: 10,
+        ) as runtime:
             assert runtime.serving is True
             await runtime.deliver(completed(tmp_path, "r1"))
             await runtime.deliver(completed(tmp_path, "r2"))
@@ -97,7 +99,7 @@ async def test_a_served_runtime_queues_for_listeners_and_drains_them_at_exit(tmp
                 recorder.gate.set()
 
             tg.start_soon(open_gate_later)
-        assert log == ["listener:c:r1", "listener:c:r2"]  # the way out waited for the queue
+    assert log == ["listener:c:r1", "listener:c:r2"]  # the way out waited for the queue
     assert time.monotonic() - started < 5
 
 
@@ -106,19 +108,21 @@ async def test_a_listener_that_hangs_is_cut_off_after_the_drain_time(tmp_path) -
     recorder = Recorder(log)
     recorder.gate = anyio.Event()  # never opened
     started = time.monotonic()
-    async with open_runtime(INLINE, setup, CheckRunner(2), dispatcher(recorder, timeout=60),
-                            serve_listeners=True, drain_seconds=lambda: 0.3) as runtime:
-        await runtime.deliver(completed(tmp_path))
+    with anyio.fail_after(5):
+        async with open_runtime(INLINE, setup, CheckRunner(2), dispatcher(recorder, timeout=60),
+                                serve_listeners=True, drain_seconds=lambda: 0.3) as runtime:
+            await runtime.deliver(completed(tmp_path))
     assert 0.3 <= time.monotonic() - started < 2.0 and log == []
 
 
 async def test_executors_start_first_and_are_released_last(tmp_path) -> None:
     log: list[str] = []
     factories = {"a": lambda _: Tracked("a", log), "b": lambda _: Tracked("b", log)}
-    async with open_runtime(factories, setup, CheckRunner(2), dispatcher(Recorder(log)),
-                            serve_listeners=True, drain_seconds=lambda: 5) as runtime:
-        assert log == ["start:a", "start:b"] and sorted(runtime.executors) == ["a", "b"]
-        await runtime.deliver(completed(tmp_path))
+    with anyio.fail_after(5):
+        async with open_runtime(factories, setup, CheckRunner(2), dispatcher(Recorder(log)),
+                                serve_listeners=True, drain_seconds=lambda: 5) as runtime:
+            assert log == ["start:a", "start:b"] and sorted(runtime.executors) == ["a", "b"]
+            await runtime.deliver(completed(tmp_path))
     assert log[2:] == ["listener:c:r1", "release:b", "release:a"]
 
 
@@ -161,10 +165,11 @@ async def test_a_daemon_opens_a_runtime_per_one_shot_run_and_one_while_it_runs(t
     assert (await daemon.run_check("noop_check")).message == "by t"
     assert log == ["start:t", "execute:t:noop_check", "release:t"]
     log.clear()
-    async with daemon:
-        await daemon.run_check("noop_check")
-        await daemon.run_check("noop_check")
-        assert log == ["start:t", "execute:t:noop_check", "execute:t:noop_check"]
+    with anyio.fail_after(10):
+        async with daemon:
+            await daemon.run_check("noop_check")
+            await daemon.run_check("noop_check")
+            assert log == ["start:t", "execute:t:noop_check", "execute:t:noop_check"]
     assert log[-1] == "release:t"
     assert [(s.serving, [e.name for e in s.checks]) for s in setups] == [
         (False, ["noop_check"]), (True, ["noop_check"])]  # one-shot, then the daemon's
