@@ -1,4 +1,4 @@
-"""Start-up time of the commands that only read: ``plugins``, ``config show``, ``status``, ``history``.
+"""Start-up time of the read-only commands: ``plugins``, ``config show``, ``status``, ``history``.
 
     python bench/bench_startup.py [--runs 15] [--history 3000] [--no-write-bytecode]
 
@@ -57,8 +57,9 @@ def build_project(root: Path, runs: int) -> None:
     """``autocode.toml`` and a history of ``runs`` runs spread over the first-party checks."""
     (root / "autocode.toml").write_text(f"[history]\nmax_runs_per_check = {runs}\n")
     config = {"history": {"max_runs_per_check": runs}, "daemon": {"run_at_start": False}}
-    daemon = AutocodeDaemon(root, config, plugins=[_recorder(c) for c in FIRST_PARTY],
-                            load_entry_points=False)
+    daemon = AutocodeDaemon(
+        root, config, plugins=[_recorder(c) for c in FIRST_PARTY], load_entry_points=False
+    )
 
     async def record() -> None:
         async with daemon:
@@ -69,9 +70,13 @@ def build_project(root: Path, runs: int) -> None:
 
 
 def command_line(args: tuple[str, ...]) -> list[str]:
-    """The installed ``autocode`` script next to this interpreter (else ``-m autocode_core.cli``)."""
+    """The ``autocode`` script next to this interpreter, else ``-m autocode_core.cli``."""
     script = Path(sys.executable).with_name("autocode")
-    return [str(script), *args] if script.exists() else [sys.executable, "-m", "autocode_core.cli", *args]
+    return (
+        [str(script), *args]
+        if script.exists()
+        else [sys.executable, "-m", "autocode_core.cli", *args]
+    )
 
 
 def _children_cpu() -> float:
@@ -93,24 +98,34 @@ def measure(
     for _ in range(runs):
         for label, argv in cases.items():
             cpu_before, start = _children_cpu(), time.perf_counter()
-            subprocess.run(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             wall[label].append(time.perf_counter() - start)
             cpu[label].append(_children_cpu() - cpu_before)
-    return {label: (statistics.median(wall[label]), statistics.median(cpu[label])) for label in cases}
+    return {
+        label: (statistics.median(wall[label]), statistics.median(cpu[label])) for label in cases
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="runs of each command (median)")
     parser.add_argument("--history", type=int, default=3000, help="runs in the project's history")
-    parser.add_argument("--no-write-bytecode", action="store_true",
-                        help="write no .pyc (PYTHONDONTWRITEBYTECODE=1): uncached modules, such as "
-                        "an editable checkout's, compile on every run")
+    parser.add_argument(
+        "--no-write-bytecode",
+        action="store_true",
+        help="write no .pyc (PYTHONDONTWRITEBYTECODE=1): uncached modules, such as "
+        "an editable checkout's, compile on every run",
+    )
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     root = Path(tempfile.mkdtemp(prefix="autocode-bench-startup-"))
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AUTOCODE", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("AUTOCODE", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"))
+    }
     if args.no_write_bytecode:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     else:  # caches in the temporary folder: nothing written next to the sources; warm-up fills it
@@ -119,23 +134,35 @@ def main() -> None:
         started = time.perf_counter()
         build_project(root, args.history)
         built = time.perf_counter() - started
-        listed = subprocess.run(command_line(("plugins", "--json")), cwd=root, env=env,
-                                capture_output=True, text=True, check=True)
-        loaded = {p["check"] for p in json.loads(listed.stdout)["plugins"] if p["status"] == "loaded"}
+        listed = subprocess.run(
+            command_line(("plugins", "--json")),
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        loaded = {
+            p["check"] for p in json.loads(listed.stdout)["plugins"] if p["status"] == "loaded"
+        }
         missing = [c for c in FIRST_PARTY if c not in loaded]
         if missing:
             raise SystemExit(f"first-party plugins not installed: {', '.join(missing)}")
-        baselines = {"python -c pass": [sys.executable, "-c", "pass"],
-                     'python -c "import autocode_core"': [sys.executable, "-c", "import autocode_core"]}
+        baselines = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            'python -c "import autocode_core"': [sys.executable, "-c", "import autocode_core"],
+        }
         commands = {"autocode " + " ".join(c): command_line(c) for c in COMMANDS}
         medians = measure({**baselines, **commands}, root, env, args.runs)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     bare, package = medians["python -c pass"][0], medians['python -c "import autocode_core"'][0]
     cache = "no .pyc written" if args.no_write_bytecode else "bytecode cached"
-    print(f"start-up, median of {args.runs} runs: project with {', '.join(FIRST_PARTY)} installed "
-          f"and {args.history} runs of history (built in {built:.1f} s); python "
-          f"{sys.version.split()[0]}, {cache}")
+    print(
+        f"start-up, median of {args.runs} runs: project with {', '.join(FIRST_PARTY)} installed "
+        f"and {args.history} runs of history (built in {built:.1f} s); python "
+        f"{sys.version.split()[0]}, {cache}"
+    )
     print(f"  {'':34} {'wall':>8}      {'cpu':>8}      {'wall / pass':>11}  {'wall / import':>13}")
     for label, (seconds, cpu) in medians.items():
         ratios = f"{seconds / bare:10.1f}x  {seconds / package:12.2f}x" if label in commands else ""

@@ -114,21 +114,39 @@ class Cli:
     env: dict[str, str]
     marks_file: Path
 
-    def run(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         """``python -m autocode_core.cli ARGS`` in the project; never raises for the exit code."""
-        return subprocess.run([sys.executable, "-m", "autocode_core.cli", *args], cwd=self.root,
-                              env={**self.env, **(env or {})}, capture_output=True, text=True,
-                              timeout=60)
+        return subprocess.run(
+            [sys.executable, "-m", "autocode_core.cli", *args],
+            cwd=self.root,
+            env={**self.env, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
 
-    def run_audited(self, *args: str) -> tuple[subprocess.CompletedProcess[str], list[tuple[str, int]]]:
+    def run_audited(
+        self, *args: str
+    ) -> tuple[subprocess.CompletedProcess[str], list[tuple[str, int]]]:
         """``run`` with every ``flock`` the process makes logged: (path, operation)."""
         import json
 
         audit = self.marks_file.parent / f"audit-{time.monotonic_ns()}.jsonl"
-        done = subprocess.run([sys.executable, "-c", AUDITED, *args], cwd=self.root,
-                              env={**self.env, "AUTOCODE_TEST_AUDIT": str(audit)},
-                              capture_output=True, text=True, timeout=60)
-        calls = [tuple(json.loads(line)) for line in audit.read_text().splitlines()] if audit.exists() else []
+        done = subprocess.run(
+            [sys.executable, "-c", AUDITED, *args],
+            cwd=self.root,
+            env={**self.env, "AUTOCODE_TEST_AUDIT": str(audit)},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        calls = (
+            [tuple(json.loads(line)) for line in audit.read_text().splitlines()]
+            if audit.exists()
+            else []
+        )
         return done, calls
 
     @property
@@ -147,12 +165,27 @@ class Cli:
     def daemon(self, *args: str) -> Iterator[Daemon]:
         """An ``autocode daemon`` (any free port) until the block ends; then SIGTERM and exit 0."""
         proc = subprocess.Popen(
-            [sys.executable, "-m", "autocode_core.cli", "daemon", "--port", "0", "--log-format", "json", *args],
-            cwd=self.root, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "autocode_core.cli",
+                "daemon",
+                "--port",
+                "0",
+                "--log-format",
+                "json",
+                *args,
+            ],
+            cwd=self.root,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         running = Daemon(proc)
-        reader = threading.Thread(target=lambda: running.lines.extend(iter(proc.stderr.readline, "")),
-                                  daemon=True)
+        reader = threading.Thread(
+            target=lambda: running.lines.extend(iter(proc.stderr.readline, "")), daemon=True
+        )
         reader.start()
         try:
             running.wait_for('"daemon_started"')
@@ -168,7 +201,8 @@ class Cli:
 
 
 def state_of(folder: Path) -> dict[str, tuple[str, int]] | None:
-    """Each file in a state folder: (sha256, mtime_ns); SQLite's -wal/-shm left out; None if absent."""
+    """Each file of a state folder: (sha256, mtime_ns), SQLite's -wal/-shm left out; None if
+    there is no folder."""
     if not folder.exists():
         return None
     return {
@@ -183,11 +217,21 @@ def cli(project: Path, make_dist, unique, tmp_path: Path) -> Cli:
     """The ``project`` folder with ``marked_check``, ``meet_a``/``meet_b`` and a plugin that
     fails to import (``broken_check``) installed; first-party plugins are disabled."""
     checks, broken = unique("cli_checks"), unique("cli_broken")
-    site = make_dist("cli-checks", {checks: CHECKS}, {
-        "marked_check": f"{checks}:Marked", "meet_a": f"{checks}:Meet", "meet_b": f"{checks}:MeetB",
-    })
-    make_dist("broken-plugin", {broken: "raise ImportError('missing dependency foo')"},
-              {"broken_check": broken}, "0.3")
+    site = make_dist(
+        "cli-checks",
+        {checks: CHECKS},
+        {
+            "marked_check": f"{checks}:Marked",
+            "meet_a": f"{checks}:Meet",
+            "meet_b": f"{checks}:MeetB",
+        },
+    )
+    make_dist(
+        "broken-plugin",
+        {broken: "raise ImportError('missing dependency foo')"},
+        {"broken_check": broken},
+        "0.3",
+    )
     (project / "autocode.toml").write_text(TOML)
     outside = tmp_path / "outside"
     outside.mkdir()

@@ -55,9 +55,9 @@ def test_read_only_commands_create_no_state_folder(cli, args) -> None:
 
 LOCK_PROBE = pytest.mark.xfail(
     strict=True,
-    reason="cli/inspecting.py:50 status calls DaemonLock.is_held, which takes flock(LOCK_SH|LOCK_NB) "
-    "on daemon.lock (store/state_dir.py:83): for that instant an `autocode daemon` starting for "
-    "the project fails with DaemonAlreadyRunningError ('pid ?')",
+    reason="cli/inspecting.py:50 status calls DaemonLock.is_held, which takes "
+    "flock(LOCK_SH|LOCK_NB) on daemon.lock (store/state_dir.py:83): for that instant an "
+    "`autocode daemon` starting for the project fails with DaemonAlreadyRunningError ('pid ?')",
 )
 
 
@@ -83,9 +83,12 @@ import os, sqlite3, sys, time
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
 conn.execute("PRAGMA journal_mode = WAL")
 for i in range(20):
-    conn.execute("INSERT INTO runs (check_name, status, message, details, started_at, duration, plugin,"
-                 " plugin_version, trigger) VALUES ('marked_check', 'success', 'written by a daemon killed"
-                 " with -9', '{}', ?, 0.1, 'marked_check', '1.0', 'schedule')", (time.time(),))
+    conn.execute(
+        "INSERT INTO runs (check_name, status, message, details, started_at, duration, plugin,"
+        " plugin_version, trigger) VALUES ('marked_check', 'success', 'from a killed daemon',"
+        " '{}', ?, 0.1, 'marked_check', '1.0', 'schedule')",
+        (time.time(),),
+    )
 os._exit(0)  # as kill -9: the WAL is never checkpointed into history.db
 """
 
@@ -93,8 +96,11 @@ os._exit(0)  # as kill -9: the WAL is never checkpointed into history.db
 def _record_runs(path) -> None:
     store = HistoryStore(path)
     for status in ("success", "error", "success"):
-        store.record(CheckResult(check_name="marked_check", status=status, message=status),
-                     plugin="marked_check", trigger="cli")
+        store.record(
+            CheckResult(check_name="marked_check", status=status, message=status),
+            plugin="marked_check",
+            trigger="cli",
+        )
     store.close()
 
 
@@ -116,8 +122,10 @@ def older_schema(cli) -> None:
     for statement in MIGRATIONS[1]:
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
-    conn.execute("INSERT INTO runs (check_name, status, message, details, started_at, duration, plugin)"
-                 " VALUES ('marked_check', 'success', 'old', '{}', 1700000000, 0.1, 'marked_check')")
+    conn.execute(
+        "INSERT INTO runs (check_name, status, message, details, started_at, duration, plugin)"
+        " VALUES ('marked_check', 'success', 'old', '{}', 1700000000, 0.1, 'marked_check')"
+    )
     conn.close()
 
 
@@ -127,8 +135,8 @@ def unreadable(cli) -> None:
 
 
 WHERE = {
-    "no_gitignore": "store/results.py:183 ResultStore._open calls prepare() = ensure_state_dir, which "
-    "writes .gitignore",
+    "no_gitignore": "store/results.py:183 ResultStore._open calls prepare() = ensure_state_dir, "
+    "which writes .gitignore",
     "unfinished_wal": "store/history.py:136 opens history.db read-write (WAL at :139); closing the "
     "last connection checkpoints the WAL into history.db",
     "older_schema": "store/history.py:141 HistoryStore._migrate upgrades the schema in place",
@@ -141,12 +149,18 @@ SCENARIOS = {f.__name__: f for f in (no_gitignore, unfinished_wal, older_schema,
     ("scenario", "command"),
     [
         pytest.param(
-            scenario, command, id=f"{scenario}-{command}",
-            marks=pytest.mark.xfail(strict=True, reason=(
-                f"{command} opens the history through ResultStore.for_project (cli/inspecting.py:"
-                f"{53 if command == 'status' else 85}) -> ResultStore.__init__ reads self.history "
-                f"(store/results.py:59) -> {WHERE[scenario]}"
-            )),
+            scenario,
+            command,
+            id=f"{scenario}-{command}",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason=(
+                    f"{command} opens the history through ResultStore.for_project "
+                    f"(cli/inspecting.py:{53 if command == 'status' else 85}) -> "
+                    f"ResultStore.__init__ reads self.history (store/results.py:59) -> "
+                    f"{WHERE[scenario]}"
+                ),
+            ),
         )
         for scenario in SCENARIOS
         for command in ("status", "history")
@@ -168,10 +182,14 @@ def test_status_shows_results_figures_and_load_failures(cli) -> None:
     assert cli.run("check", "marked_check").returncode == 0
     text = cli.run("status").stdout.splitlines()
     assert text[0] == f"autocode daemon: not running — project {cli.root}"
-    assert any(line.startswith("✅ marked_check: marked (success)") and line.endswith(", 2 runs]")
-               for line in text)
-    assert any(line.startswith("❌ broken_check: plugin broken_check (broken-plugin 0.3) failed to load")
-               for line in text)
+    assert any(
+        line.startswith("✅ marked_check: marked (success)") and line.endswith(", 2 runs]")
+        for line in text
+    )
+    assert any(
+        line.startswith("❌ broken_check: plugin broken_check (broken-plugin 0.3) failed to load")
+        for line in text
+    )
     doc = json.loads(cli.run("status", "--json").stdout)
     assert (doc["schema_version"], doc["daemon_running"], doc["daemon_pid"]) == (1, False, None)
     marked = doc["checks"]["marked_check"]
@@ -186,8 +204,13 @@ def test_history_lists_runs_newest_first_and_refuses_unknown_names(cli) -> None:
     cli.run("check", "marked_check")
     runs = json.loads(cli.run("history", "marked_check", "--limit", "1", "--json").stdout)["runs"]
     assert [(r["status"], r["trigger"], r["plugin"], r["plugin_version"]) for r in runs] == [
-        ("success", "cli", "marked_check", "1.0")]
-    assert cli.run("history", "broken_check").stdout.strip() == "no runs recorded yet"  # known, never ran
+        ("success", "cli", "marked_check", "1.0")
+    ]
+    assert (
+        cli.run("history", "broken_check").stdout.strip() == "no runs recorded yet"
+    )  # known, never ran
     unknown = cli.run("history", "nope")
     assert unknown.returncode == 2
-    assert "unknown check 'nope' (known: broken_check, marked_check, meet_a, meet_b)" in unknown.stderr
+    assert (
+        "unknown check 'nope' (known: broken_check, marked_check, meet_a, meet_b)" in unknown.stderr
+    )

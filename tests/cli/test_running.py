@@ -22,16 +22,21 @@ def test_named_checks_run_at_once_and_answer_in_the_order_asked(cli) -> None:
     done = cli.run("check", "meet_b", "meet_a", "--format", "json")
     doc = json.loads(done.stdout)
     assert [(r["check_name"], r["message"]) for r in doc["results"]] == [
-        ("meet_b", "met meet_a"), ("meet_a", "met meet_b")]  # each waited for the other: concurrent
+        ("meet_b", "met meet_a"),
+        ("meet_a", "met meet_b"),
+    ]  # each waited for the other: concurrent
     assert done.returncode == doc["exit_code"] == 0
 
 
 def test_check_records_runs_and_keeps_the_error_streak_across_runs(cli) -> None:
     for _ in range(2):
-        assert cli.run("check", "marked_check", env={"AUTOCODE_TEST_STATUS": "error"}).returncode == 1
+        assert (
+            cli.run("check", "marked_check", env={"AUTOCODE_TEST_STATUS": "error"}).returncode == 1
+        )
     runs = json.loads(cli.run("history", "--json").stdout)["runs"]
     assert [(r["check_name"], r["status"], r["trigger"]) for r in runs] == [
-        ("marked_check", "error", "cli")] * 2
+        ("marked_check", "error", "cli")
+    ] * 2
     status = json.loads(cli.run("status", "--json").stdout)
     assert status["checks"]["marked_check"]["consecutive_errors"] == 2
 
@@ -50,7 +55,9 @@ def test_daemon_runs_scheduled_checks_and_stops_on_sigint(cli) -> None:
 
 
 def test_a_server_that_cannot_start_stops_the_daemon_before_any_run(cli) -> None:
-    done = cli.run("daemon", "--host", "0.0.0.0", "--port", "0", "--set", "daemon.run_at_start=true")
+    done = cli.run(
+        "daemon", "--host", "0.0.0.0", "--port", "0", "--set", "daemon.run_at_start=true"
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert cli.marks() == [] and not DaemonLock(cli.state_dir).is_held()
 

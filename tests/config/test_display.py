@@ -36,10 +36,12 @@ def test_every_secret_is_masked_wherever_it_sits(tmp_path) -> None:
     text = format_config(project.config)
     for secret in ("plugin-s3cret", "api-s3cret", "hook-s3cret"):
         assert secret not in str(data) and secret not in text
-    assert data["checks"]["vault_check"] == {"token": "**********", "unset": "", "paths": ["a", "b"]}
+    vault = data["checks"]["vault_check"]
+    assert vault == {"token": "**********", "unset": "", "paths": ["a", "b"]}
     assert data["notifications"]["webhook_url"] == "**********"
     assert data["notifications"]["slack_webhook"] is None  # not set: nothing to hide
     lines = text.splitlines()
     assert 'checks.vault_check.paths = ["a", "b"]' in lines
     assert "daemon.vault_check.interval_minutes = 5.0" in lines
-    assert "disable_plugins = []" in lines and not any(line.startswith("profiles") for line in lines)
+    assert "disable_plugins = []" in lines
+    assert not any(line.startswith("profiles") for line in lines)

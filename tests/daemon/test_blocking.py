@@ -36,8 +36,11 @@ def lock_of(tmp_path) -> DaemonLock:
 
 def leaves(group: BaseExceptionGroup) -> list[BaseException]:
     """The exceptions in a (nested) group."""
-    return [leaf for e in group.exceptions
-            for leaf in (leaves(e) if isinstance(e, BaseExceptionGroup) else [e])]
+    return [
+        leaf
+        for e in group.exceptions
+        for leaf in (leaves(e) if isinstance(e, BaseExceptionGroup) else [e])
+    ]
 
 
 async def _thread_id() -> int:
@@ -58,7 +61,9 @@ def test_start_call_and_stop_from_synchronous_code(tmp_path, backend) -> None:
         loop_thread = thread.call(_thread_id)
         assert loop_thread != threading.get_ident()
         result = thread.call(daemon.run_check, "where_check")
-        assert result.status == "success" and result.message == str(loop_thread)  # on the daemon's loop
+        assert result.status == "success" and result.message == str(
+            loop_thread
+        )  # on the daemon's loop
         assert daemon.total_checks_run == 1
         with pytest.raises(RuntimeError, match="already running"):
             thread.start()

@@ -76,14 +76,23 @@ async def test_an_update_applies_entirely_or_not_at_all(tmp_path) -> None:
     async with daemon:
         with daemon.events.subscribe() as events:
             with pytest.raises(ConfigError) as caught:
-                daemon.update_config({"daemon": {"jitter_seconds": 3, "count_check": {"interval_minutes": 4},
-                                                 "max_concurrent_checks": 0}})
+                daemon.update_config(
+                    {
+                        "daemon": {
+                            "jitter_seconds": 3,
+                            "count_check": {"interval_minutes": 4},
+                            "max_concurrent_checks": 0,
+                        }
+                    }
+                )
             assert [p.loc for p in caught.value.problems] == [("daemon", "max_concurrent_checks")]
             snap = daemon.snapshot().checks["count_check"].schedule
             assert snap.interval_seconds == 60 and daemon.scheduler.jitter_seconds == 0
             assert daemon.config.daemon.jitter_seconds == 0
             assert received(events) == []
-            daemon.update_config({"daemon": {"jitter_seconds": 3, "count_check": {"interval_minutes": 4}}})
+            daemon.update_config(
+                {"daemon": {"jitter_seconds": 3, "count_check": {"interval_minutes": 4}}}
+            )
             assert daemon.snapshot().checks["count_check"].schedule.interval_seconds == 240
             assert daemon.scheduler.jitter_seconds == 3
             assert [e.type for e in received(events)] == ["config_changed"]
@@ -118,7 +127,10 @@ async def test_pause_holds_the_schedule_but_not_manual_runs(tmp_path) -> None:
             daemon.resume_check("count_check")  # ten missed ticks become one run
             await until(lambda: Counter.runs == 2)
             await anyio.sleep(0.2)
-            assert Counter.runs == 2 and daemon.snapshot().checks["count_check"].schedule.paused is False
+            assert (
+                Counter.runs == 2
+                and daemon.snapshot().checks["count_check"].schedule.paused is False
+            )
             changes = [e.data for e in received(events) if e.type == "task_changed"]
             assert changes == [{"paused": True}, {"paused": False}]
 
@@ -143,8 +155,11 @@ async def test_controls_refuse_unknown_and_failed_checks(tmp_path) -> None:
 
 
 async def test_a_new_listener_timeout_reaches_a_running_daemon(tmp_path) -> None:
-    daemon = daemon_of(tmp_path, ("sleepy", Sleepy()),
-                       config={"daemon": {"run_at_start": False, "listener_timeout_seconds": 10}})
+    daemon = daemon_of(
+        tmp_path,
+        ("sleepy", Sleepy()),
+        config={"daemon": {"run_at_start": False, "listener_timeout_seconds": 10}},
+    )
     async with daemon:
         await daemon.run_check("count_check")
         await anyio.sleep(0.8)

@@ -123,7 +123,9 @@ async def until(condition, timeout: float = 5) -> None:
 
 async def test_run_checks_runs_them_at_once_and_keeps_the_order_asked(tmp_path) -> None:
     Meet.meeting = Meeting(3)
-    daemon = daemon_of(tmp_path, Meet, MeetB, MeetC, config={"daemon": {"max_concurrent_checks": 3}})
+    daemon = daemon_of(
+        tmp_path, Meet, MeetB, MeetC, config={"daemon": {"max_concurrent_checks": 3}}
+    )
     with daemon.events.subscribe() as events:
         results = await daemon.run_checks(["meet_c", "meet_a", "meet_b"], trigger="cli")
         finished = [e.check_name for e in drain(events) if e.type == "check_completed"]
@@ -156,8 +158,13 @@ async def test_an_unknown_name_is_refused_before_anything_runs(tmp_path) -> None
 
 async def test_concurrent_callers_share_the_limit_with_no_daemon_running(tmp_path) -> None:
     Busy.meeting, Busy.gate = Meeting(0), anyio.Event()
-    daemon = daemon_of(tmp_path, Busy, BusyB, BusyC,
-                       config={"daemon": {"run_at_start": False, "max_concurrent_checks": 1}})
+    daemon = daemon_of(
+        tmp_path,
+        Busy,
+        BusyB,
+        BusyC,
+        config={"daemon": {"run_at_start": False, "max_concurrent_checks": 1}},
+    )
     assert not daemon.is_running()
     answers = {}
 
@@ -213,7 +220,9 @@ async def test_concurrent_callers_join_one_run_with_no_daemon_running(tmp_path) 
     joined = [r for r in answers if r.check_name == "busy_a"]
     assert len(joined) == 3 and all(r is joined[0] for r in joined)
     assert daemon.total_checks_run == 2
-    assert [(r.run_id, r.trigger) for r in heard.runs if r.check_name == "busy_a"] == [(run_id, "api")]
+    assert [(r.run_id, r.trigger) for r in heard.runs if r.check_name == "busy_a"] == [
+        (run_id, "api")
+    ]
 
 
 async def test_one_shot_listeners_have_run_when_run_check_returns(tmp_path) -> None:
@@ -266,7 +275,10 @@ class TwinB(TwinA):
 async def test_a_check_claimed_twice_answers_its_load_error(tmp_path) -> None:
     daemon = daemon_of(tmp_path, ("twin_a", TwinA), ("twin_b", TwinB))
     result = await daemon.run_check("twin_check")
-    assert result.details["failure"] == "load_error" and "claimed by more than one plugin" in result.message
+    assert (
+        result.details["failure"] == "load_error"
+        and "claimed by more than one plugin" in result.message
+    )
     with pytest.raises(CheckNotFoundError):
         await daemon.run_check("nope")
 

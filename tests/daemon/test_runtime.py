@@ -61,19 +61,30 @@ def setup(name: str) -> ExecutorSetup:
 
 
 def dispatcher(recorder: Recorder, timeout: float = 30) -> ListenerDispatcher:
-    listeners = load_plugins(entry_points=False, plugins=[("recorder", recorder)], environ={}).listeners()
+    listeners = load_plugins(
+        entry_points=False, plugins=[("recorder", recorder)], environ={}
+    ).listeners()
     return ListenerDispatcher([(i, impl) for i, impl in listeners if i.name == "recorder"], timeout)
 
 
 def completed(tmp_path, run_id: str = "r1") -> CompletedRun:
-    return CompletedRun(result=CheckResult(check_name="c", status="success", message="ok"),
-                        run_id=run_id, project_root=tmp_path)
+    return CompletedRun(
+        result=CheckResult(check_name="c", status="success", message="ok"),
+        run_id=run_id,
+        project_root=tmp_path,
+    )
 
 
 async def test_a_one_shot_runtime_calls_listeners_before_deliver_returns(tmp_path) -> None:
     log: list[str] = []
-    async with open_runtime(INLINE, setup, CheckRunner(2), dispatcher(Recorder(log)),
-                            serve_listeners=False, drain_seconds=lambda: 5) as runtime:
+    async with open_runtime(
+        INLINE,
+        setup,
+        CheckRunner(2),
+        dispatcher(Recorder(log)),
+        serve_listeners=False,
+        drain_seconds=lambda: 5,
+    ) as runtime:
         assert runtime.serving is False and isinstance(runtime.executors["inline"], InlineExecutor)
         await runtime.deliver(completed(tmp_path))
         assert log == ["listener:c:r1"]
@@ -85,10 +96,17 @@ async def test_a_served_runtime_queues_for_listeners_and_drains_them_at_exit(tmp
     recorder.gate = anyio.Event()
     started = time.monotonic()
     with anyio.fail_after(5):  # a way out that never drains fails instead of hanging
-        async with anyio.create_task_group() as tg, open_runtime(
-            INLINE, setup, CheckRunner(2), dispatcher(recorder), serve_listeners=True,
-            drain_seconds=lambda: 10,
-        ) as runtime:
+        async with (
+            anyio.create_task_group() as tg,
+            open_runtime(
+                INLINE,
+                setup,
+                CheckRunner(2),
+                dispatcher(recorder),
+                serve_listeners=True,
+                drain_seconds=lambda: 10,
+            ) as runtime,
+        ):
             assert runtime.serving is True
             await runtime.deliver(completed(tmp_path, "r1"))
             await runtime.deliver(completed(tmp_path, "r2"))
@@ -109,8 +127,14 @@ async def test_a_listener_that_hangs_is_cut_off_after_the_drain_time(tmp_path) -
     recorder.gate = anyio.Event()  # never opened
     started = time.monotonic()
     with anyio.fail_after(5):
-        async with open_runtime(INLINE, setup, CheckRunner(2), dispatcher(recorder, timeout=60),
-                                serve_listeners=True, drain_seconds=lambda: 0.3) as runtime:
+        async with open_runtime(
+            INLINE,
+            setup,
+            CheckRunner(2),
+            dispatcher(recorder, timeout=60),
+            serve_listeners=True,
+            drain_seconds=lambda: 0.3,
+        ) as runtime:
             await runtime.deliver(completed(tmp_path))
     assert 0.3 <= time.monotonic() - started < 2.0 and log == []
 
@@ -119,8 +143,14 @@ async def test_executors_start_first_and_are_released_last(tmp_path) -> None:
     log: list[str] = []
     factories = {"a": lambda _: Tracked("a", log), "b": lambda _: Tracked("b", log)}
     with anyio.fail_after(5):
-        async with open_runtime(factories, setup, CheckRunner(2), dispatcher(Recorder(log)),
-                                serve_listeners=True, drain_seconds=lambda: 5) as runtime:
+        async with open_runtime(
+            factories,
+            setup,
+            CheckRunner(2),
+            dispatcher(Recorder(log)),
+            serve_listeners=True,
+            drain_seconds=lambda: 5,
+        ) as runtime:
             assert log == ["start:a", "start:b"] and sorted(runtime.executors) == ["a", "b"]
             await runtime.deliver(completed(tmp_path))
     assert log[2:] == ["listener:c:r1", "release:b", "release:a"]
@@ -130,15 +160,27 @@ async def test_an_executor_that_cannot_start_releases_the_ones_started(tmp_path)
     log: list[str] = []
     factories = {"a": lambda _: Tracked("a", log), "b": lambda _: Tracked("b", log, fail=True)}
     with pytest.raises(OSError, match="b cannot start"):
-        async with open_runtime(factories, setup, CheckRunner(2), dispatcher(Recorder(log)),
-                                serve_listeners=False, drain_seconds=lambda: 5):
+        async with open_runtime(
+            factories,
+            setup,
+            CheckRunner(2),
+            dispatcher(Recorder(log)),
+            serve_listeners=False,
+            drain_seconds=lambda: 5,
+        ):
             pytest.fail("the runtime must not open")
     assert log == ["start:a", "release:a"]
 
 
 async def test_here_is_true_only_on_the_runtimes_event_loop(tmp_path) -> None:
-    async with open_runtime(INLINE, setup, CheckRunner(2), dispatcher(Recorder([])),
-                            serve_listeners=False, drain_seconds=lambda: 5) as runtime:
+    async with open_runtime(
+        INLINE,
+        setup,
+        CheckRunner(2),
+        dispatcher(Recorder([])),
+        serve_listeners=False,
+        drain_seconds=lambda: 5,
+    ) as runtime:
         assert runtime.here() is True
         assert await anyio.to_thread.run_sync(runtime.here) is False
 
@@ -172,4 +214,6 @@ async def test_a_daemon_opens_a_runtime_per_one_shot_run_and_one_while_it_runs(t
             assert log == ["start:t", "execute:t:noop_check", "execute:t:noop_check"]
     assert log[-1] == "release:t"
     assert [(s.serving, [e.name for e in s.checks]) for s in setups] == [
-        (False, ["noop_check"]), (True, ["noop_check"])]  # one-shot, then the daemon's
+        (False, ["noop_check"]),
+        (True, ["noop_check"]),
+    ]  # one-shot, then the daemon's

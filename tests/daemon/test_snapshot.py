@@ -59,7 +59,9 @@ def daemon_of(tmp_path, *plugins, config=None, **kwargs):
     h = AutocodeHarness()
     for plugin in plugins:
         h.register(plugin[1], plugin[0]) if isinstance(plugin, tuple) else h.register(plugin)
-    return h.daemon(tmp_path, {"daemon": {"run_at_start": False}} if config is None else config, **kwargs)
+    return h.daemon(
+        tmp_path, {"daemon": {"run_at_start": False}} if config is None else config, **kwargs
+    )
 
 
 def test_memory_over_the_limit_is_flagged(tmp_path) -> None:
@@ -96,7 +98,7 @@ async def test_a_snapshot_is_frozen(tmp_path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="daemon/observation.py:119 take_snapshot passes the store's own CheckResult objects "
+    reason="daemon/observation.py:132 take_snapshot passes the store's own CheckResult objects "
     "(result=latest.get(name)); CheckResult is mutable, so a view that edits a snapshot edits "
     "daemon.results",
 )
@@ -116,8 +118,13 @@ async def test_editing_what_a_snapshot_holds_changes_nothing_in_the_daemon(tmp_p
 async def test_running_state_comes_from_the_runner_and_goes_after(tmp_path) -> None:
     Gate.entered, Gate.release = anyio.Event(), anyio.Event()
     OtherGate.entered, OtherGate.release = anyio.Event(), anyio.Event()
-    daemon = daemon_of(tmp_path, Gate, OtherGate, Flaky,
-                       config={"daemon": {"run_at_start": False, "max_concurrent_checks": 1}})
+    daemon = daemon_of(
+        tmp_path,
+        Gate,
+        OtherGate,
+        Flaky,
+        config={"daemon": {"run_at_start": False, "max_concurrent_checks": 1}},
+    )
     async with daemon, anyio.create_task_group() as tg:
         assert all(c.run is None and not c.running for c in daemon.snapshot().checks.values())
         tg.start_soon(daemon.run_check, "gate_check", "api")
@@ -130,7 +137,10 @@ async def test_running_state_comes_from_the_runner_and_goes_after(tmp_path) -> N
         snap = daemon.snapshot()
         running, queued = snap.checks["gate_check"].run, snap.checks["other_gate"].run
         assert (running.state, running.trigger, running.execution) == ("running", "api", "inline")
-        assert running.started_at is not None and running.run_id == daemon.run_in_progress("gate_check").id
+        assert (
+            running.started_at is not None
+            and running.run_id == daemon.run_in_progress("gate_check").id
+        )
         assert (queued.state, queued.trigger, queued.started_at) == ("queued", "manual", None)
         assert snap.checks["flaky_check"].run is None
         tasks = snap.health()["scheduler"]["task_statuses"]
@@ -154,7 +164,10 @@ async def test_a_failed_plugin_is_a_known_check_that_did_not_load(tmp_path) -> N
     assert (broken.plugin.name, broken.plugin.status) == ("broken_check", "failed")
     assert "cannot describe myself" in broken.plugin.error
     assert broken.result.details["failure"] == "load_error" and broken.metrics is None
-    assert snap.checks["flaky_check"].loaded is True and snap.checks["flaky_check"].schedule is not None
+    assert (
+        snap.checks["flaky_check"].loaded is True
+        and snap.checks["flaky_check"].schedule is not None
+    )
     assert [p.name for p in snap.load_failures] == ["broken_check"]
     assert snap.health()["plugins"]["failed"][0]["name"] == "broken_check"
     assert snap.status().checks["broken_check"].status == "error"
@@ -185,7 +198,10 @@ async def test_health_and_status_are_derived_from_the_snapshot(tmp_path) -> None
     assert daemon.get_health_metrics()["checks"] == health["checks"]
     assert daemon.get_status().checks == status.checks
     light = daemon.snapshot(history=False)
-    assert light.history.stored_runs is None and light.checks["flaky_check"].metrics.execution_count == 1
+    assert (
+        light.history.stored_runs is None
+        and light.checks["flaky_check"].metrics.execution_count == 1
+    )
 
 
 @pytest.mark.anyio
@@ -203,12 +219,24 @@ async def test_state_moves_from_stopped_to_running_and_back(tmp_path) -> None:
     daemon = daemon_of(tmp_path, Flaky, services=[service])
     before = daemon.snapshot()
     assert (before.state, before.is_running, before.started_at, before.uptime_seconds) == (
-        DaemonState.STOPPED, False, None, 0.0)
+        DaemonState.STOPPED,
+        False,
+        None,
+        0.0,
+    )
     assert before.scheduler_running is False
     async with daemon:
         during = daemon.snapshot()
-        assert during.state is DaemonState.RUNNING and during.is_running and during.started_at is not None
+        assert (
+            during.state is DaemonState.RUNNING
+            and during.is_running
+            and during.started_at is not None
+        )
         assert during.scheduler_running is True and during.health()["daemon"]["is_running"] is True
     after = daemon.snapshot()
-    assert (after.state, after.started_at, after.scheduler_running) == (DaemonState.STOPPED, None, False)
+    assert (after.state, after.started_at, after.scheduler_running) == (
+        DaemonState.STOPPED,
+        None,
+        False,
+    )
     assert seen == [("starting", DaemonState.STARTING), ("stopping", DaemonState.STOPPING)]

@@ -72,7 +72,9 @@ async def test_history_appears_with_the_first_recorded_run(tmp_path) -> None:
     assert [r.status for r in daemon.get_history("fail_check")] == ["error"]
     assert daemon.total_checks_run == 3
     assert {n: s.metrics().execution_count for n, s in daemon.stats.checks.items()} == {
-        "speak_check": 2, "fail_check": 1}
+        "speak_check": 2,
+        "fail_check": 1,
+    }
 
 
 async def test_without_history_nothing_is_kept_on_disk(tmp_path) -> None:
@@ -103,7 +105,10 @@ async def test_status_is_the_light_snapshots(tmp_path) -> None:
     await daemon.run_check("fail_check")
     status = daemon.get_status()
     light = daemon.snapshot(history=False).status()
-    assert status.checks == light.checks and set(status.checks) == {"broken_check", "speak_check",
-                                                                    "fail_check"}
+    assert status.checks == light.checks and set(status.checks) == {
+        "broken_check",
+        "speak_check",
+        "fail_check",
+    }
     assert (status.total_checks_run, status.success_rate) == (2, 0.5)
     assert status.is_running is False and status.project_root == str(tmp_path.resolve())

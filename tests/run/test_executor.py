@@ -65,15 +65,24 @@ class Faulty(CheckPlugin):
 
 def job_for(plugin, tmp_path, timeout: float = 5.0) -> RunJob:
     entry = load_plugins(entry_points=False, plugins=[plugin], environ={}).checks[plugin.name]
-    return RunJob(run_id=uuid.uuid4().hex, entry=entry, project_root=tmp_path, config=AutocodeConfig(),
-                  settings=None, timeout_seconds=timeout, memory_limit_mb=None)
+    return RunJob(
+        run_id=uuid.uuid4().hex,
+        entry=entry,
+        project_root=tmp_path,
+        config=AutocodeConfig(),
+        settings=None,
+        timeout_seconds=timeout,
+        memory_limit_mb=None,
+    )
 
 
 def live(mark: str) -> list[psutil.Process]:
     """Processes (not zombies) whose command line mentions ``mark``."""
     found = []
     for proc in psutil.process_iter(["cmdline", "status"]):
-        if proc.info["status"] != psutil.STATUS_ZOMBIE and mark in " ".join(proc.info["cmdline"] or []):
+        if proc.info["status"] != psutil.STATUS_ZOMBIE and mark in " ".join(
+            proc.info["cmdline"] or []
+        ):
             found.append(proc)
     return found
 
@@ -93,7 +102,10 @@ async def test_a_plugin_that_ignores_its_deadline_is_reported_within_a_second(tm
     try:
         assert 0.5 <= elapsed < 1.5
         assert result.status == "error" and result.details["failure"] == "timeout"
-        assert "timed out after 0.5s" in result.message and result.details["plugin"] == "stubborn_check"
+        assert (
+            "timed out after 0.5s" in result.message
+            and result.details["plugin"] == "stubborn_check"
+        )
     finally:
         Stubborn.release.set()  # the abandoned thread returns
 
@@ -172,7 +184,12 @@ async def test_an_executor_of_ones_own_is_registered_and_chosen_per_check(tmp_pa
     h = AutocodeHarness()
     h.register(Local)
     h.register(Remote)
-    config = {"daemon": {"run_at_start": False, "remote_check": {"execution": "mine", "timeout_seconds": 7}}}
+    config = {
+        "daemon": {
+            "run_at_start": False,
+            "remote_check": {"execution": "mine", "timeout_seconds": 7},
+        }
+    }
     daemon = h.daemon(tmp_path, config, executors={"mine": Mine})
     assert daemon.snapshot().checks["remote_check"].execution == "mine"
     assert daemon.snapshot().checks["local_check"].execution == "inline"
@@ -191,8 +208,9 @@ async def test_an_executor_of_ones_own_is_registered_and_chosen_per_check(tmp_pa
 async def test_an_unknown_execution_name_is_an_error_result_naming_it(tmp_path) -> None:
     h = AutocodeHarness()
     h.register(Local)
-    daemon = h.daemon(tmp_path, {"daemon": {"local_check": {"execution": "nowhere"}}},
-                      executors={"mine": Mine})
+    daemon = h.daemon(
+        tmp_path, {"daemon": {"local_check": {"execution": "nowhere"}}}, executors={"mine": Mine}
+    )
     result = await daemon.run_check("local_check")
     assert result.status == "error" and result.details["plugin"] == "local_check"
     assert "no executor named 'nowhere' (known: inline, mine, process)" in result.message

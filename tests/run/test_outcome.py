@@ -64,7 +64,11 @@ def test_values_that_are_not_results_and_core_errors() -> None:
 
 def test_an_error_result_says_why_and_names_the_plugin() -> None:
     result = error_result("c", "plugin p raised", "exception", plugin="p", traceback="tb")
-    assert (result.check_name, result.status, result.message) == ("c", "error", "❌ plugin p raised")
+    assert (result.check_name, result.status, result.message) == (
+        "c",
+        "error",
+        "❌ plugin p raised",
+    )
     assert result.details == {"failure": "exception", "plugin": "p", "traceback": "tb"}
     assert result.timestamp is not None and result.timestamp.tzinfo is not None
     assert result.duration_seconds == 0.0
@@ -99,7 +103,9 @@ def test_a_result_for_another_check_is_kept_and_logged() -> None:
     other = CheckResult(check_name="other", status="success", message="ok")
     with structlog.testing.capture_logs() as logs:
         assert result_from_value("c", "p", "p", other) is other
-    assert [(e["event"], e["returned"], e["check"]) for e in logs] == [("check_name_mismatch", "other", "c")]
+    assert [(e["event"], e["returned"], e["check"]) for e in logs] == [
+        ("check_name_mismatch", "other", "c")
+    ]
 
 
 def test_anything_else_is_an_invalid_result_with_a_short_repr() -> None:

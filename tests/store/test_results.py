@@ -23,8 +23,13 @@ def result(name: str, status: str = "success", message: str = "m") -> CheckResul
 
 async def record(store: ResultStore, name: str, status: str = "success", message: str = "m"):
     return await store.record(
-        result(name, status, message), plugin="p", plugin_version="1.2", trigger="schedule",
-        run_id=f"run-{message}", project_root=Path("/project"), config=CONFIG,
+        result(name, status, message),
+        plugin="p",
+        plugin_version="1.2",
+        trigger="schedule",
+        run_id=f"run-{message}",
+        project_root=Path("/project"),
+        config=CONFIG,
     )
 
 
@@ -41,7 +46,11 @@ async def test_latest_results_and_statistics(tmp_path) -> None:
     with pytest.raises(TypeError):
         store.latest["a"] = result("a")
     assert store.total_runs == 3
-    assert store.stats.checks["a"].metrics().status_counts == {"success": 1, "warning": 0, "error": 1}
+    assert store.stats.checks["a"].metrics().status_counts == {
+        "success": 1,
+        "warning": 0,
+        "error": 1,
+    }
     store.put(result("c", "error", "shown only"))  # a load failure: shown, not counted
     assert store.latest["c"].message == "shown only" and store.total_runs == 3
     assert [r.message for r in store.runs()] == ["3", "2", "1"] and store.runs("c") == []
@@ -51,7 +60,12 @@ async def test_a_recorded_run_is_described_for_listeners(tmp_path) -> None:
     store = store_at(tmp_path / "history.db")
     run = await record(store, "a", "error", "x")
     assert (run.check_name, run.run_id, run.plugin, run.plugin_version, run.trigger) == (
-        "a", "run-x", "p", "1.2", "schedule")
+        "a",
+        "run-x",
+        "p",
+        "1.2",
+        "schedule",
+    )
     assert run.result is store.latest["a"] and run.config is CONFIG
     assert run.project_root == Path("/project")
     stored = store.runs("a")[0]
@@ -60,8 +74,12 @@ async def test_a_recorded_run_is_described_for_listeners(tmp_path) -> None:
 
 async def test_the_error_streak_counts_and_resets(tmp_path) -> None:
     store = store_at(tmp_path / "history.db")
-    streaks = [(r.previous_errors, r.consecutive_errors) for r in [
-        await record(store, "a", status) for status in ("error", "error", "warning", "error")]]
+    streaks = [
+        (r.previous_errors, r.consecutive_errors)
+        for r in [
+            await record(store, "a", status) for status in ("error", "error", "warning", "error")
+        ]
+    ]
     assert streaks == [(0, 1), (1, 2), (2, 0), (0, 1)]
 
 
@@ -84,7 +102,8 @@ async def test_a_new_store_reads_the_streak_from_the_history_on_first_sight(tmp_
 
 @pytest.mark.xfail(
     strict=True,
-    reason="store/results.py:120-127 ResultStore.record caches the streak (self._streaks) after the first "
+    reason="store/results.py:120-127 ResultStore.record caches the streak (self._streaks) "
+    "after the first "
     "read: runs another store records later (`autocode check` beside a running daemon) are never "
     "seen, so the daemon's next error reopens an incident the CLI run already opened",
 )
