@@ -56,7 +56,7 @@ def test_read_only_commands_create_no_state_folder(cli, args) -> None:
 LOCK_PROBE = pytest.mark.xfail(
     strict=True,
     reason="cli/inspecting.py:50 status calls DaemonLock.is_held, which takes "
-    "flock(LOCK_SH|LOCK_NB) on daemon.lock (store/state_dir.py:83): for that instant an "
+    "flock(LOCK_SH|LOCK_NB) on daemon.lock (store/state_dir.py:108): for that instant an "
     "`autocode daemon` starting for the project fails with DaemonAlreadyRunningError ('pid ?')",
 )
 
@@ -104,9 +104,10 @@ def _record_runs(path) -> None:
     store.close()
 
 
-def no_gitignore(cli) -> None:
-    """A state folder an older autocode (or a tool) made: history, no ``.gitignore``."""
+def earlier_autocode(cli) -> None:
+    """The state folder an earlier autocode left: ``.gitignore`` and history, no marker."""
     _record_runs(cli.state_dir / "history.db")
+    (cli.state_dir / ".gitignore").write_text("# written by autocode: this folder is local state\n*\n")
 
 
 def unfinished_wal(cli) -> None:
@@ -135,14 +136,15 @@ def unreadable(cli) -> None:
 
 
 WHERE = {
-    "no_gitignore": "store/results.py:183 ResultStore._open calls prepare() = ensure_state_dir, "
-    "which writes .gitignore",
-    "unfinished_wal": "store/history.py:136 opens history.db read-write (WAL at :139); closing the "
-    "last connection checkpoints the WAL into history.db",
-    "older_schema": "store/history.py:141 HistoryStore._migrate upgrades the schema in place",
-    "unreadable": "store/history.py:132 HistoryStore moves the file aside and creates a new one",
+    "earlier_autocode": "store/results.py:193 ResultStore._open calls prepare() = "
+    "ensure_state_dir, which writes the .autocode-state marker (store/state_dir.py:75-77)",
+    "unfinished_wal": "store/sqlite_file.py:114 opens history.db read-write (WAL at :117); "
+    "closing the last connection checkpoints the WAL into history.db",
+    "older_schema": "store/sqlite_file.py:119 runs history_schema.migrate, which upgrades the "
+    "schema in place",
+    "unreadable": "store/sqlite_file.py:94 moves the file aside and creates a new one",
 }
-SCENARIOS = {f.__name__: f for f in (no_gitignore, unfinished_wal, older_schema, unreadable)}
+SCENARIOS = {f.__name__: f for f in (earlier_autocode, unfinished_wal, older_schema, unreadable)}
 
 
 @pytest.mark.parametrize(

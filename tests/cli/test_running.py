@@ -64,7 +64,7 @@ def test_a_server_that_cannot_start_stops_the_daemon_before_any_run(cli) -> None
 
 @pytest.mark.xfail(
     strict=True,
-    reason="cli/running.py:124 prints str(group.exceptions[0]), but the service's ConfigError "
+    reason="cli/running.py:129 prints str(group.exceptions[0]), but the service's ConfigError "
     "arrives nested in two task-group ExceptionGroups (the daemon's services group inside "
     "serve()'s): the user reads 'unhandled errors in a TaskGroup (1 sub-exception)'",
 )

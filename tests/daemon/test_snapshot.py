@@ -98,7 +98,7 @@ async def test_a_snapshot_is_frozen(tmp_path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="daemon/observation.py:132 take_snapshot passes the store's own CheckResult objects "
+    reason="daemon/observation.py:141 take_snapshot passes the store's own CheckResult objects "
     "(result=latest.get(name)); CheckResult is mutable, so a view that edits a snapshot edits "
     "daemon.results",
 )
