@@ -62,9 +62,11 @@ class CheckResult(BaseModel):
     JSON-serializable and small (it is shown on a dashboard that polls); bulky
     output belongs in a file whose path goes in ``details``. ``findings`` lists
     what is wrong (or worth knowing), one ``Finding`` each, for every view.
+    A result is frozen once made (the core makes changed copies with
+    ``model_copy``), so every view can share it.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     check_name: str = ""
     status: CheckStatus

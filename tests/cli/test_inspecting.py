@@ -53,17 +53,9 @@ def test_read_only_commands_create_no_state_folder(cli, args) -> None:
     assert sorted(p.name for p in cli.root.iterdir()) == ["autocode.toml"]
 
 
-LOCK_PROBE = pytest.mark.xfail(
-    strict=True,
-    reason="cli/inspecting.py:50 status calls DaemonLock.is_held, which takes "
-    "flock(LOCK_SH|LOCK_NB) on daemon.lock (store/state_dir.py:108): for that instant an "
-    "`autocode daemon` starting for the project fails with DaemonAlreadyRunningError ('pid ?')",
-)
-
-
 @pytest.mark.parametrize(
     "args",
-    [READ_ONLY[0], READ_ONLY[1], pytest.param(READ_ONLY[2], marks=LOCK_PROBE), READ_ONLY[3]],
+    [READ_ONLY[0], READ_ONLY[1], READ_ONLY[2], READ_ONLY[3]],
     ids=IDS,
 )
 def test_read_only_commands_take_no_lock(cli, args) -> None:
@@ -135,35 +127,13 @@ def unreadable(cli) -> None:
     (ensure_state_dir(cli.root) / "history.db").write_bytes(b"not a database\n" * 100)
 
 
-WHERE = {
-    "earlier_autocode": "store/results.py:193 ResultStore._open calls prepare() = "
-    "ensure_state_dir, which writes the .autocode-state marker (store/state_dir.py:75-77)",
-    "unfinished_wal": "store/sqlite_file.py:114 opens history.db read-write (WAL at :117); "
-    "closing the last connection checkpoints the WAL into history.db",
-    "older_schema": "store/sqlite_file.py:119 runs history_schema.migrate, which upgrades the "
-    "schema in place",
-    "unreadable": "store/sqlite_file.py:94 moves the file aside and creates a new one",
-}
 SCENARIOS = {f.__name__: f for f in (earlier_autocode, unfinished_wal, older_schema, unreadable)}
 
 
 @pytest.mark.parametrize(
     ("scenario", "command"),
     [
-        pytest.param(
-            scenario,
-            command,
-            id=f"{scenario}-{command}",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    f"{command} opens the history through ResultStore.for_project "
-                    f"(cli/inspecting.py:{53 if command == 'status' else 85}) -> "
-                    f"ResultStore.__init__ reads self.history (store/results.py:59) -> "
-                    f"{WHERE[scenario]}"
-                ),
-            ),
-        )
+        pytest.param(scenario, command, id=f"{scenario}-{command}")
         for scenario in SCENARIOS
         for command in ("status", "history")
     ],

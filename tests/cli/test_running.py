@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import signal
 
-import pytest
-
 from autocode_core.store.state_dir import DaemonLock
 
 
@@ -62,12 +60,6 @@ def test_a_server_that_cannot_start_stops_the_daemon_before_any_run(cli) -> None
     assert cli.marks() == [] and not DaemonLock(cli.state_dir).is_held()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/running.py:129 prints str(group.exceptions[0]), but the service's ConfigError "
-    "arrives nested in two task-group ExceptionGroups (the daemon's services group inside "
-    "serve()'s): the user reads 'unhandled errors in a TaskGroup (1 sub-exception)'",
-)
 def test_a_server_that_cannot_start_says_why(cli) -> None:
     done = cli.run("daemon", "--host", "0.0.0.0", "--port", "0")
     assert "api.host: '0.0.0.0' is reachable from other machines" in done.stderr

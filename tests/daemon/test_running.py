@@ -283,13 +283,6 @@ async def test_a_check_claimed_twice_answers_its_load_error(tmp_path) -> None:
         await daemon.run_check("nope")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="daemon/running.py:139 _entry accepts a failed plugin by its own name "
-    "(Project.load_failure matches PluginInfo.name too), but store/results.py:173 files its load "
-    "error under the check it declared: run_check('twin_b') raises a bare KeyError at "
-    "daemon/running.py:110 (run_checks at :124)",
-)
 async def test_a_failed_plugin_asked_for_by_its_own_name_answers_its_load_error(tmp_path) -> None:
     daemon = daemon_of(tmp_path, ("twin_a", TwinA), ("twin_b", TwinB))
     result = await daemon.run_check("twin_b")

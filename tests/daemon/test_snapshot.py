@@ -96,12 +96,6 @@ async def test_a_snapshot_is_frozen(tmp_path) -> None:
     assert check.result.message == "run 1" and daemon.snapshot().total_checks_run == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="daemon/observation.py:141 take_snapshot passes the store's own CheckResult objects "
-    "(result=latest.get(name)); CheckResult is mutable, so a view that edits a snapshot edits "
-    "daemon.results",
-)
 @pytest.mark.anyio
 async def test_editing_what_a_snapshot_holds_changes_nothing_in_the_daemon(tmp_path) -> None:
     daemon = daemon_of(tmp_path, Flaky)

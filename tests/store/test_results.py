@@ -100,13 +100,6 @@ async def test_a_new_store_reads_the_streak_from_the_history_on_first_sight(tmp_
     assert second.metrics()["a"].execution_count == 4  # figures from the shared history
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store/results.py:130-137 ResultStore.record caches the streak (self._streaks) "
-    "after the first "
-    "read: runs another store records later (`autocode check` beside a running daemon) are never "
-    "seen, so the daemon's next error reopens an incident the CLI run already opened",
-)
 async def test_a_store_sees_errors_another_store_recorded_since(tmp_path) -> None:
     path = tmp_path / "history.db"
     daemon = store_at(path)

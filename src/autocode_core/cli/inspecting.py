@@ -50,7 +50,8 @@ def status(args: argparse.Namespace) -> int:
     running = lock.is_held()
     holder = lock.holder() if running else None
     snapshot = take_snapshot(
-        project, None, ResultStore.for_project(project), None, state=DaemonState.STOPPED, started_at=None
+        project, None, ResultStore.for_project(project, read_only=True), None,
+        state=DaemonState.STOPPED, started_at=None,
     )
     health = snapshot.health()
     if args.json:
@@ -82,7 +83,7 @@ def status(args: argparse.Namespace) -> int:
 def history(args: argparse.Namespace) -> int:
     """``autocode history [NAME]``: past runs, newest first."""
     project = project_from(args)
-    store = ResultStore.for_project(project)
+    store = ResultStore.for_project(project, read_only=True)
     if args.name and args.name not in set(project.known_checks) | set(store.latest):
         err(str(CheckNotFoundError(args.name, project.known_checks)))
         return EXIT_USAGE

@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 import time
+from typing import Any
 
 import anyio
 import structlog
@@ -123,12 +124,20 @@ def daemon(args: argparse.Namespace) -> int:
     try:
         anyio.run(serve)
     except* DaemonAlreadyRunningError as group:
-        err(str(group.exceptions[0]))
+        err(str(_first(group)))
         code = 1
     except* ConfigError as group:  # e.g. the HTTP service refusing a public bind without a token
-        err(str(group.exceptions[0]))
+        err(str(_first(group)))
         code = EXIT_USAGE
     except* StorageError as group:  # the lock cannot be written: disk full, read-only
-        err(str(group.exceptions[0]))
+        err(str(_first(group)))
         code = 1
     return code
+
+
+def _first(group: BaseExceptionGroup[Any]) -> BaseException:
+    """The first leaf exception of a (possibly nested) exception group: the real cause."""
+    first: BaseException = group
+    while isinstance(first, BaseExceptionGroup):
+        first = first.exceptions[0]
+    return first

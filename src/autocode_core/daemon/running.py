@@ -107,7 +107,7 @@ class DaemonRuns:
         """
         entry = self._entry(name)
         if entry is None:
-            return self.store.latest[name]
+            return self._load_error(name)
         runtime = self._runtime
         if runtime is not None and runtime.here():
             return await self._run_on(runtime, entry, trigger)
@@ -121,7 +121,7 @@ class DaemonRuns:
         """
         names = list(dict.fromkeys(names))
         entries = {name: self._entry(name) for name in names}
-        results: dict[str, CheckResult] = {n: self.store.latest[n] for n, e in entries.items() if e is None}
+        results: dict[str, CheckResult] = {n: self._load_error(n) for n, e in entries.items() if e is None}
         runtime = self._runtime
 
         async def one(run_on: Runtime, entry: CheckEntry) -> None:
@@ -135,6 +135,12 @@ class DaemonRuns:
                     if entry is not None:
                         tg.start_soon(one, runtime, entry)
         return [results[n] for n in names]
+
+    def _load_error(self, name: str) -> CheckResult:
+        """The load error of the failed plugin known as ``name`` (its check's name or its own)."""
+        info = self.project.load_failure(name)
+        assert info is not None
+        return self.store.latest[info.check or info.name]
 
     def _entry(self, name: str) -> CheckEntry | None:
         entry = self.project.plugins.checks.get(name)

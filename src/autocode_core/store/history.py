@@ -46,6 +46,7 @@ from autocode_core.store.history_schema import (
     RunRecord,
     migrate,
     run_record,
+    verify_schema,
 )
 from autocode_core.store.metrics import percentile
 
@@ -60,17 +61,28 @@ class HistoryStore:
     :param path: the database file (created with its folder if missing).
     :param max_runs_per_check: older runs of a check beyond this are deleted.
     :param max_age_days: runs older than this are deleted.
-    :raises HistorySchemaError: the file was written by a newer autocode.
+    :param read_only: only read (``autocode status``, ``history``): nothing is
+        created, migrated, checked or moved aside.
+    :raises HistorySchemaError: the file was written by a newer autocode (or,
+        read only, by another version).
     """
 
-    def __init__(self, path: Path, max_runs_per_check: int = 1000, max_age_days: float = 90) -> None:
+    def __init__(
+        self,
+        path: Path,
+        max_runs_per_check: int = 1000,
+        max_age_days: float = 90,
+        *,
+        read_only: bool = False,
+    ) -> None:
         self.path = path
         self.max_runs_per_check = max_runs_per_check
         self.max_age_days = max_age_days
         self._inserts = 0
         self._counts: dict[str, int] = {}  # rows per check, as far as this process knows
         self._metrics_cache: tuple[tuple[int, int], dict[str, dict[str, Any]]] | None = None
-        self._file = sqlite_file.SqliteFile(path, partial(migrate, path=path), self._forget)
+        prepare = partial(verify_schema if read_only else migrate, path=path)
+        self._file = sqlite_file.SqliteFile(path, prepare, self._forget, read_only=read_only)
 
     def _forget(self) -> None:
         """The file was moved aside: what this process knew about it is gone."""

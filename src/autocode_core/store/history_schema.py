@@ -20,7 +20,16 @@ from pydantic import BaseModel
 from autocode_core.errors import AutocodeError
 from autocode_core.models import CheckResult, CheckStatus
 
-__all__ = ["COLUMNS", "MIGRATIONS", "SCHEMA_VERSION", "HistorySchemaError", "RunRecord", "migrate", "run_record"]
+__all__ = [
+    "COLUMNS",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "HistorySchemaError",
+    "RunRecord",
+    "migrate",
+    "run_record",
+    "verify_schema",
+]
 
 log = structlog.get_logger("autocode.history")
 SCHEMA_VERSION = 2
@@ -94,6 +103,21 @@ def run_record(row: tuple[Any, ...]) -> RunRecord:
         plugin_version=row[8],
         trigger=row[9],
     )
+
+
+def verify_schema(conn: sqlite3.Connection, path: Path) -> None:
+    """For a reader that must not write: the database is at ``SCHEMA_VERSION``.
+
+    :raises HistorySchemaError: it is newer, or older (the next run upgrades it).
+    """
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version != SCHEMA_VERSION:
+        newer = version > SCHEMA_VERSION
+        raise HistorySchemaError(
+            f"{path}: history schema {version} is "
+            + ("newer than this autocode understands" if newer else "older; the next run upgrades it")
+            + f" ({SCHEMA_VERSION})"
+        )
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> None:

@@ -4,8 +4,9 @@ It holds the latest result of every check, the statistics of this process's
 runs, and the run history (SQLite, opened lazily: reading never creates the
 state folder, the first recorded run does). ``record`` does all three and
 returns the ``CompletedRun`` that listeners receive, with the check's streak of
-consecutive errors (read from the history on first sight of a check, so a
-restart or a one-shot ``autocode check`` neither repeats nor forgets it).
+consecutive errors (read from the history with every run, so a restart, a
+one-shot ``autocode check`` or one beside a running daemon neither repeats nor
+forgets an incident).
 """
 
 from __future__ import annotations
@@ -45,9 +46,15 @@ class ResultStore:
     """
 
     def __init__(
-        self, history_path: Path, history: HistoryConfig, prepare: Callable[[], object] = lambda: None
+        self,
+        history_path: Path,
+        history: HistoryConfig,
+        prepare: Callable[[], object] = lambda: None,
+        *,
+        read_only: bool = False,
     ) -> None:
         self.history_path = history_path
+        self.read_only = read_only
         self.history_config = history
         self._prepare = prepare
         self._history: HistoryStore | None = None
@@ -101,7 +108,7 @@ class ResultStore:
         store = self.history
         if store is not None:
             stored = self._safely(store.metrics, None)
-            if stored is not None:
+            if stored:  # a broken or empty history: this process's figures instead
                 return {name: CheckMetrics.model_validate(m) for name, m in stored.items()}
         return {name: s.metrics() for name, s in self.stats.checks.items()}
 
@@ -127,23 +134,27 @@ class ResultStore:
         """
         name = result.check_name
         store = self._writable()
-        before = self._streaks.get(name)
-        if before is None:
-            before = 0
-            if store is not None:
-                count = partial(store.consecutive_errors, name)
-                before = await anyio.to_thread.run_sync(self._safely, count, 0)
+
+        def persist(store: HistoryStore) -> int:
+            """The streak before this run (as the shared history has it), then the write."""
+            known = self._streaks.get(name, 0)
+            count = partial(store.consecutive_errors, name)
+            before = self._safely(count, known) if store.health.ok else known
+            write = partial(store.record, result, plugin=plugin, plugin_version=plugin_version, trigger=trigger)
+            try:
+                write()
+            except Exception as exc:  # noqa: BLE001 - a full disk must not stop the checks
+                log.error("history_write_failed", check=name, error=repr(exc))
+            return before
+
+        # the streak is read from the history each time: other processes (an `autocode check`
+        # beside a running daemon) record runs too, and an incident is opened only once
+        before = await anyio.to_thread.run_sync(persist, store) if store is not None else self._streaks.get(name, 0)
         after = before + 1 if result.status == "error" else 0
         self._streaks[name] = after
         self._latest[name] = result
         self.stats.record(result)
         self.total_runs += 1
-        if store is not None:
-            write = partial(store.record, result, plugin=plugin, plugin_version=plugin_version, trigger=trigger)
-            try:
-                await anyio.to_thread.run_sync(write)
-            except Exception as exc:  # noqa: BLE001 - a full disk must not stop the checks
-                log.error("history_write_failed", check=name, error=repr(exc))
         return CompletedRun(
             result=result,
             run_id=run_id,
@@ -157,8 +168,12 @@ class ResultStore:
         )
 
     @classmethod
-    def for_project(cls, project: Project) -> ResultStore:
-        """The store of ``project``: its history (read lazily), its load failures as results."""
+    def for_project(cls, project: Project, *, read_only: bool = False) -> ResultStore:
+        """The store of ``project``: its history (read lazily), its load failures as results.
+
+        ``read_only``: for commands that only show (``status``, ``history``):
+        nothing in the state folder is created, claimed, migrated or moved.
+        """
         from autocode_core.run.outcome import error_result
         from autocode_core.store.state_dir import ensure_state_dir
 
@@ -167,6 +182,7 @@ class ResultStore:
             project.history_path,
             config.history,
             prepare=lambda: ensure_state_dir(project.root, project.config.daemon.state_dir),
+            read_only=read_only,
         )
         for info in project.failed_plugins:
             message = f"plugin {info.label} failed to load: {info.error}"
@@ -181,7 +197,7 @@ class ResultStore:
 
     # -- internals -----------------------------------------------------------------
     def _writable(self) -> HistoryStore | None:
-        if not self.history_config.enabled:
+        if not self.history_config.enabled or self.read_only:
             return None
         if self._history is None and self._history_error is None:
             self._open()
@@ -190,8 +206,11 @@ class ResultStore:
     def _open(self) -> None:
         cfg = self.history_config
         try:
-            self._prepare()  # the folder exists (or is about to): make sure it is marked as ours
-            self._history = HistoryStore(self.history_path, cfg.max_runs_per_check, cfg.max_age_days)
+            if not self.read_only:
+                self._prepare()  # the folder exists (or is about to): make sure it is marked as ours
+            self._history = HistoryStore(
+                self.history_path, cfg.max_runs_per_check, cfg.max_age_days, read_only=self.read_only
+            )
         except (AutocodeError, OSError, sqlite3.Error) as exc:
             self._history_error = str(exc)
             log.error("history_unavailable", path=str(self.history_path), error=str(exc))
@@ -199,6 +218,6 @@ class ResultStore:
     def _safely(self, read: Callable[[], T], default: T) -> T:
         try:
             return read()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             log.error("history_read_failed", path=str(self.history_path), error=repr(exc))
             return default

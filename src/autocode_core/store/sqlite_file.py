@@ -24,6 +24,7 @@ import os
 import sqlite3
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -49,6 +50,8 @@ class SqliteFile:
     :param prepare: run on every new connection (migrations); its
         ``AutocodeError`` (a newer schema) propagates untouched.
     :param on_reset: called after the file was moved aside (drop caches).
+    :param read_only: open with ``mode=ro``: nothing is ever written, created,
+        checked, migrated or moved aside (damage is only reported).
     """
 
     def __init__(
@@ -56,8 +59,11 @@ class SqliteFile:
         path: Path,
         prepare: Callable[[sqlite3.Connection], None],
         on_reset: Callable[[], None] = lambda: None,
+        *,
+        read_only: bool = False,
     ) -> None:
         self.path = path
+        self.read_only = read_only
         self.recovered_from: Path | None = None
         self._prepare, self._on_reset = prepare, on_reset
         self._recovered_at: datetime | None = None
@@ -85,11 +91,12 @@ class SqliteFile:
 
     def _connect(self) -> sqlite3.Connection | None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 return self._open_retrying()
             except sqlite3.DatabaseError as exc:
-                if not is_damage(exc):
+                if not is_damage(exc) or self.read_only:
                     raise
                 self._move_aside(exc)
                 return self._open()
@@ -111,6 +118,8 @@ class SqliteFile:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _open(self) -> sqlite3.Connection:
+        if self.read_only:
+            return self._open_read_only()
         conn = sqlite3.connect(self.path, timeout=10.0, check_same_thread=False, isolation_level=None)
         try:
             conn.execute("PRAGMA busy_timeout = 10000")
@@ -118,6 +127,18 @@ class SqliteFile:
             conn.execute("PRAGMA synchronous = NORMAL")
             self._prepare(conn)
             self._quick_check(conn)
+        except BaseException:
+            conn.close()
+            raise
+        self._conn, self._inode = conn, os.stat(self.path).st_ino
+        return conn
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        uri = f"file:{urllib.parse.quote(str(self.path))}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=10.0, check_same_thread=False, isolation_level=None)
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            self._prepare(conn)
         except BaseException:
             conn.close()
             raise
@@ -177,6 +198,13 @@ class SqliteFile:
 
     def _fail(self, exc: BaseException) -> StorageFailure:
         failure = describe_failure(self.path, exc)
+        if self.read_only and is_damage(exc):  # a reader never moves the file: say who will
+            failure = StorageFailure(
+                failure.kind,
+                f"{failure.message} (left as it is: the next `autocode check` or daemon moves it "
+                "aside and starts a fresh history)",
+                failure.path,
+            )
         if self._failure is None or self._failure.message != failure.message:
             log.warning("history_unavailable", path=str(self.path), problem=failure.message)
             self._failure_since = utc_now()
@@ -199,7 +227,7 @@ class SqliteFile:
                 try:
                     result = op(conn)
                 except (OSError, sqlite3.Error) as exc:
-                    if attempt == 1 and is_damage(exc):
+                    if attempt == 1 and is_damage(exc) and not self.read_only:
                         self._move_aside(exc)
                         continue
                     self._fail(exc)

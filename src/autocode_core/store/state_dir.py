@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from autocode_core.errors import ConfigError, ConfigProblem, DaemonAlreadyRunningError
 from autocode_core.store.state_policy import MARKER_NAME, MARKER_VERSION, state_dir_problem
 from autocode_core.store.storage_failure import describe_failure
@@ -71,19 +73,25 @@ class DaemonLock:
         return holder if isinstance(holder, dict) else None
 
     def is_held(self) -> bool:
-        """True if some process (this one included) holds the lock now."""
+        """True if some process (this one included) holds the lock now.
+
+        Answered without touching the lock (taking even a shared lock for an
+        instant would make a daemon starting at that instant refuse): the
+        holder's pid, written at ``acquire`` and cleared at ``release``, is
+        alive and was started before the lock was taken (not a reused pid).
+        """
         if self._fd is not None:
             return True
-        if not self.path.exists():
+        holder = self.holder()
+        if not isinstance(holder, dict) or not isinstance(holder.get("pid"), int):
             return False
-        fd = os.open(self.path, os.O_RDONLY)
         try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        except OSError:
-            return True
-        finally:
-            os.close(fd)
-        return False
+            process = psutil.Process(holder["pid"])
+            started = float(holder.get("started", 0))
+            # a pid reused by a process born after the lock was taken is not the holder
+            return process.is_running() and process.create_time() <= started + 1.0
+        except (psutil.Error, TypeError, ValueError):
+            return False
 
     def acquire(self, info: dict[str, Any]) -> None:
         """Take the lock and write ``info`` (pid, start time) into it.
