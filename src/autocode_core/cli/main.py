@@ -9,25 +9,34 @@ another daemon already runs for the project.
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 
-from autocode_core.cli import inspecting, running
 from autocode_core.cli.common import EXIT_USAGE, err
 from autocode_core.cli.logs import configure_logging
 from autocode_core.errors import ConfigError, PluginLoadError
 
 __all__ = ["build_parser", "main"]
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "check": running.check,
-    "daemon": running.daemon,
-    "plugins": inspecting.plugins,
-    "config": inspecting.config_show,
-    "status": inspecting.status,
-    "history": inspecting.history,
+#: command -> (module, function): a command imports only what it needs (start-up time)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("running", "check"),
+    "daemon": ("running", "daemon"),
+    "plugins": ("inspecting", "plugins"),
+    "config": ("inspecting", "config_show"),
+    "status": ("inspecting", "status"),
+    "history": ("inspecting", "history"),
 }
+
+
+def _command(name: str) -> Callable[[argparse.Namespace], int]:
+    module, function = COMMANDS[name]
+    command: Callable[[argparse.Namespace], int] = getattr(
+        importlib.import_module(f"autocode_core.cli.{module}"), function
+    )
+    return command
 
 
 def _common() -> argparse.ArgumentParser:
@@ -86,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     default_level = "info" if args.command == "daemon" else "warning"
     configure_logging(args.log_format, args.log_level or default_level)
     try:
-        return COMMANDS[args.command](args)
+        return _command(args.command)(args)
     except ConfigError as exc:
         err(str(exc))
         return EXIT_USAGE

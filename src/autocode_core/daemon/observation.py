@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autocode_core.daemon.memory import memory_mb
-from autocode_core.daemon.runtime import Runtime
 from autocode_core.daemon.snapshot import (
     CheckSnapshot,
     DaemonSnapshot,
@@ -20,10 +19,13 @@ from autocode_core.daemon.snapshot import (
 from autocode_core.models import CheckResult
 from autocode_core.project import Project
 from autocode_core.run.outcome import could_not_run
-from autocode_core.run.runner import CheckRunner
-from autocode_core.scheduling.scheduler import Scheduler
-from autocode_core.store.controls import CheckControls, ControlsStore
-from autocode_core.store.results import ResultStore
+
+if TYPE_CHECKING:  # kept out of `autocode status`'s imports
+    from autocode_core.daemon.runtime import Runtime
+    from autocode_core.run.runner import CheckRunner
+    from autocode_core.scheduling.scheduler import Scheduler
+    from autocode_core.store.controls import CheckControls, ControlsStore
+    from autocode_core.store.results import ResultStore
 
 __all__ = ["take_snapshot"]
 

@@ -17,15 +17,17 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import structlog
 
 from autocode_core.config.models import NotificationConfig
 from autocode_core.models import CheckResult, CompletedRun, utc_now
-from autocode_core.notify.channels import Notification, deliver
 from autocode_core.plugin.check_plugin import CheckPlugin
+
+if TYPE_CHECKING:
+    from autocode_core.notify.channels import Notification
 
 __all__ = ["NotificationPlugin"]
 
@@ -77,6 +79,8 @@ class NotificationPlugin(CheckPlugin):
             event, streak = "recovery", run.previous_errors
         else:
             return
+        from autocode_core.notify.channels import Notification  # smtplib, ssl: only when sending
+
         note = Notification(
             event=event,
             check_name=check_name,
@@ -89,6 +93,8 @@ class NotificationPlugin(CheckPlugin):
         await anyio.to_thread.run_sync(self._send, config, note, abandon_on_cancel=True)
 
     def _send(self, config: NotificationConfig, note: Notification) -> None:
+        from autocode_core.notify.channels import deliver
+
         for channel in config.channels:
             ok, error, attempts = deliver(channel, config, note)
             with self._lock:
