@@ -23,16 +23,16 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from autocode_core.errors import AutocodeError
-from autocode_core.models import CheckResult, CheckStatus, utc_now
+from autocode_core.models import CheckResult, CheckStatus, Finding, utc_now
 from autocode_core.store.metrics import percentile
 
 __all__ = ["SCHEMA_VERSION", "HistorySchemaError", "HistoryStore", "RunRecord"]
 
 log = structlog.get_logger("autocode.history")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 PRUNE_EVERY = 200
 
 # version -> statements that bring a database from version-1 to version
@@ -55,6 +55,7 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE runs ADD COLUMN trigger TEXT NOT NULL DEFAULT 'schedule'",
         "CREATE INDEX runs_by_time ON runs (started_at)",
     ],
+    3: ["ALTER TABLE runs ADD COLUMN findings TEXT"],  # JSON list of Finding; NULL before v3
 }
 
 
@@ -70,6 +71,7 @@ class RunRecord(BaseModel):
     status: CheckStatus
     message: str
     details: dict[str, Any]
+    findings: list[Finding] = Field(default_factory=list)
     timestamp: datetime
     duration_seconds: float | None
     plugin: str | None
@@ -83,12 +85,15 @@ class RunRecord(BaseModel):
             status=self.status,
             message=self.message,
             details=self.details,
+            findings=self.findings,
             timestamp=self.timestamp,
             duration_seconds=self.duration_seconds,
         )
 
 
-_COLUMNS = "id, check_name, status, message, details, started_at, duration, plugin, plugin_version, trigger"
+_COLUMNS = (
+    "id, check_name, status, message, details, started_at, duration, plugin, plugin_version, trigger, findings"
+)
 
 
 def _record(row: tuple[Any, ...]) -> RunRecord:
@@ -103,6 +108,7 @@ def _record(row: tuple[Any, ...]) -> RunRecord:
         plugin=row[7],
         plugin_version=row[8],
         trigger=row[9],
+        findings=[Finding.model_validate(f) for f in json.loads(row[10] or "[]")],
     )
 
 
@@ -205,12 +211,13 @@ class HistoryStore:
         """Store one run (committed before returning) and apply retention; returns its id."""
         started = (result.timestamp or utc_now()).timestamp()
         details = json.dumps(result.details, default=str, ensure_ascii=False)
+        findings = json.dumps([f.model_dump(mode="json") for f in result.findings], ensure_ascii=False)
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO runs (check_name, status, message, details, started_at, duration, plugin,"
-                " plugin_version, trigger) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " plugin_version, trigger, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (result.check_name, result.status, result.message, details, started,
-                 result.duration_seconds, plugin, plugin_version, trigger),
+                 result.duration_seconds, plugin, plugin_version, trigger, findings),
             )
             name = result.check_name
             count = self._counts.get(name)

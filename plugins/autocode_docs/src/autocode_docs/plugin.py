@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from autocode_core import CheckContext, CheckPlugin, CheckResult
 from autocode_docs.doc_check import check_docs
+from autocode_docs.findings import findings_from_details
 from autocode_docs.git_snapshot import git_args, git_environment
 from autocode_docs.settings import DocsConfig
 
@@ -42,6 +43,7 @@ class DocCheckPlugin(CheckPlugin):
             )
 
         result = check_docs(context.project_root, settings, git=git)
+        result.findings = findings_from_details(result.details)
         context.logger.info(
             "doc_check_finished",
             history=result.details.get("history"),

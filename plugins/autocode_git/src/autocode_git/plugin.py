@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from autocode_core import CheckContext, CheckPlugin, CheckResult
 from autocode_git.changes import CATEGORIES, display_path
+from autocode_git.findings import findings_from_details
 from autocode_git.output import write_json_atomically
 from autocode_git.own_outputs import own_output_paths
 from autocode_git.repository import GitRunner, open_repository
@@ -93,7 +94,9 @@ class GitCheckPlugin(CheckPlugin):
             tokens=budget.total if budget else None,
             git_commands=run_git.calls,
         )
-        return _result(summary, budget, settings.output_path, run_git.calls)
+        result = _result(summary, budget, settings.output_path, run_git.calls)
+        result.findings = findings_from_details(result.details)
+        return result
 
 
 def _counts_text(summary: ChangeSummary) -> str:
