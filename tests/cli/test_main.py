@@ -196,3 +196,24 @@ def test_daemon_runs_refuses_a_second_and_stops_on_sigterm(cli_env, project) -> 
             first.kill()
         first.stderr.close()
     assert (project / ".autocode" / ".gitignore").exists()
+
+
+def test_every_option_of_every_command_has_help() -> None:
+    import argparse
+
+    from autocode_core.cli.main import build_parser
+
+    def parsers(parser):
+        yield parser
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    yield from parsers(sub)
+
+    missing = [
+        f"{parser.prog} {'/'.join(action.option_strings)}"
+        for parser in parsers(build_parser())
+        for action in parser._actions
+        if action.option_strings and not action.help
+    ]
+    assert missing == []

@@ -7,6 +7,7 @@ atomically: a temporary file in the same folder, then ``os.replace``.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -41,10 +42,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
