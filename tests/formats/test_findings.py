@@ -23,3 +23,10 @@ def test_findings_without_kind_are_named_by_severity() -> None:
 def test_plural() -> None:
     assert plural(1, "file") == "1 file" and plural(0, "file") == "0 files"
     assert plural(2, "test file has", "test files have") == "2 test files have"
+
+
+def test_problems_the_check_did_not_list_are_counted_not_shown_as_one() -> None:
+    found = [Finding(message="x", kind="missing_test"),
+             Finding(message="221 more", severity="info", kind="not_listed", data={"count": 221})]
+    assert count_phrase(found) == "1 missing test, +221 not listed"
+    assert more_phrase(found[1:]) == "… and +221 not listed"

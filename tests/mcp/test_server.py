@@ -94,7 +94,7 @@ def test_http_on_the_daemon_and_stdio_answering_from_it(real_project, daemon_url
             assert "answers from the running daemon" in status
         async with Client(_stdio(real_project)) as client:
             listing = await _text(client, "list_checks")
-            assert f"answers from the running daemon (pid " in listing and daemon_url in listing
+            assert "answers from the running daemon (pid " in listing and daemon_url in listing
             details = await _text(client, "check_details", name="test_check")
             assert "tests/test_mod0.py::test_value" in details
             await _text(client, "run_check", name="test_check")

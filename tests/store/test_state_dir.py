@@ -42,3 +42,24 @@ def test_lock_is_exclusive_across_processes_and_released_on_exit(tmp_path) -> No
     lock = DaemonLock(tmp_path)
     lock.acquire({"pid": 2})  # a killed holder leaves no stale lock behind
     lock.release()
+
+
+def test_server_info_is_read_only_from_the_lock_holder(tmp_path) -> None:
+    import json as _json
+    import os as _os
+
+    from autocode_core.store.state_dir import SERVER_FILE, DaemonLock, read_server_info
+
+    announced = tmp_path / SERVER_FILE
+    announced.write_text(_json.dumps({"pid": _os.getpid(), "url": "http://127.0.0.1:1"}))
+    assert read_server_info(tmp_path) is None  # nobody holds the lock: a file left by a killed daemon
+    lock = DaemonLock(tmp_path)
+    lock.acquire({"pid": _os.getpid()})
+    try:
+        assert read_server_info(tmp_path) == {"pid": _os.getpid(), "url": "http://127.0.0.1:1"}
+        announced.write_text(_json.dumps({"pid": 1, "url": "http://127.0.0.1:1"}))
+        assert read_server_info(tmp_path) is None  # another daemon's file
+        announced.write_text("not json")
+        assert read_server_info(tmp_path) is None
+    finally:
+        lock.release()

@@ -46,3 +46,8 @@ def test_module_documents_and_collisions() -> None:
     assert module.path is None and module.data["doc"] == "docs/pkg/_module.md"
     assert outdated.message == "docs/x.md is outdated: x.py changed (uncommitted changes)"
     assert collision.kind == "doc_collision" and collision.data["code"] == ["m.py", "m.pyx"]
+
+
+def test_entries_past_max_entries_are_counted() -> None:
+    (finding,) = findings_from_details({"entries": [], "entries_truncated": 3})
+    assert (finding.kind, finding.data) == ("not_listed", {"count": 3})

@@ -35,3 +35,12 @@ def test_a_clean_tree_has_no_findings(git_repo, run_git_check) -> None:
     git_repo.commit("base")
     result, _ = run_git_check(git_repo.path)
     assert result.findings == []
+
+
+def test_files_past_the_details_limit_are_counted() -> None:
+    from autocode_git.findings import findings_from_details
+
+    details = {"files": ["a.py"], "files_omitted": 4, "summary_path": "git_changes.json"}
+    changed, more = findings_from_details(details)
+    assert changed.path == "a.py" and (more.kind, more.data) == ("not_listed", {"count": 4})
+    assert "git_changes.json" in more.message

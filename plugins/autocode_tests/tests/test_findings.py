@@ -64,3 +64,9 @@ def test_stored_details_of_an_older_run_map_too() -> None:
         "failing_test", "tests/test_a.py", "tests/test_a.py fails"
     )
     assert findings_from_details({}) == []
+
+
+def test_entries_past_max_entries_are_counted() -> None:
+    details = {"attention": [], "attention_truncated": 7}
+    (finding,) = findings_from_details(details)
+    assert (finding.kind, finding.severity, finding.data) == ("not_listed", "info", {"count": 7})

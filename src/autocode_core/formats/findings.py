@@ -4,6 +4,10 @@ Counts say what they count: a finding's ``kind`` names it (``failing_test``
 -> "failing tests"), a finding without a kind is named by its severity
 ("errors", "warnings", "notes"), and when several findings of one kind share
 fewer files, the files are counted too: "6 failing tests in 1 file".
+
+A finding of kind ``not_listed`` stands for ``data["count"]`` problems the
+check found but did not list (its details are capped): counts end with
+"+221 not listed" instead of counting it as one finding.
 """
 
 from __future__ import annotations
@@ -12,8 +16,18 @@ from collections.abc import Iterable, Sequence
 
 from autocode_core.models import Finding
 
-__all__ = ["SEVERITY_ORDER", "count_phrase", "kind_noun", "more_phrase", "ordered", "plural"]
+__all__ = [
+    "NOT_LISTED",
+    "SEVERITY_ORDER",
+    "count_phrase",
+    "kind_noun",
+    "more_phrase",
+    "not_listed",
+    "ordered",
+    "plural",
+]
 
+NOT_LISTED = "not_listed"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _SEVERITY_NOUNS = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -35,11 +49,22 @@ def kind_noun(finding: Finding) -> str:
     return _SEVERITY_NOUNS.get(finding.severity, "finding")
 
 
+def not_listed(findings: Iterable[Finding]) -> int:
+    """How many problems the ``not_listed`` findings stand for."""
+    total = 0
+    for finding in findings:
+        if finding.kind == NOT_LISTED:
+            count = finding.data.get("count")
+            total += count if isinstance(count, int) and count > 0 else 1
+    return total
+
+
 def count_phrase(findings: Sequence[Finding]) -> str:
     """``"6 failing tests in 1 file, 2 missing tests"`` (kinds in order of appearance)."""
     groups: dict[str, list[Finding]] = {}
     for finding in ordered(findings):
-        groups.setdefault(kind_noun(finding), []).append(finding)
+        if finding.kind != NOT_LISTED:
+            groups.setdefault(kind_noun(finding), []).append(finding)
     parts = []
     for noun, group in groups.items():
         text = plural(len(group), noun)
@@ -47,9 +72,15 @@ def count_phrase(findings: Sequence[Finding]) -> str:
         if files and len(files) < len(group) and all(f.path for f in group):
             text += " in " + plural(len(files), "file")
         parts.append(text)
+    hidden = not_listed(findings)
+    if hidden:
+        parts.append(f"+{hidden} not listed")
     return ", ".join(parts)
 
 
 def more_phrase(hidden: Sequence[Finding]) -> str:
     """``"… and 12 more (8 missing tests, 4 orphaned tests)"``."""
-    return f"… and {len(hidden)} more ({count_phrase(hidden)})"
+    listed = [f for f in hidden if f.kind != NOT_LISTED]
+    if not listed:
+        return f"… and {count_phrase(hidden)}"
+    return f"… and {len(listed)} more ({count_phrase(hidden)})"

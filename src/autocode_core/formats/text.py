@@ -51,7 +51,7 @@ def finding_line(finding: Finding, color: bool = False) -> str:
     """One finding on one line: mark, location (when the message lacks it), message."""
     message = (finding.message.strip().splitlines() or [""])[0]
     where = _location(finding)
-    if where and finding.path not in message:
+    if where and finding.path and finding.path not in message:
         message = f"{where}: {message}"
     mark = MARKS.get(finding.severity, "·")
     if color:

@@ -9,11 +9,11 @@ a ``ResultSource`` on every call (see ``autocode_core.mcp.sources``);
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import anyio
 from mcp.server.mcpserver import MCPServer
@@ -33,7 +33,13 @@ from autocode_core.mcp.answers import (
     status_text,
 )
 from autocode_core.mcp.budget import TokenMeter
-from autocode_core.mcp.sources import DaemonSource, LocalSource, ResultSource, SourceError, pick_source
+from autocode_core.mcp.sources import (
+    DaemonSource,
+    LocalSource,
+    ResultSource,
+    SourceError,
+    pick_source,
+)
 
 if TYPE_CHECKING:
     from autocode_core.daemon.daemon import AutocodeDaemon
@@ -47,6 +53,7 @@ the working tree's changes cost in LLM tokens (git_check). After an edit, call r
 check it concerns (or check_status for every verdict at once), then check_details to see the
 failing test ids, outdated documents or changed files. Answers are short and bounded in tokens."""
 
+T = TypeVar("T")
 Name = Annotated[str, Field(description="the check's name, as list_checks gives it (e.g. test_check)")]
 
 
@@ -69,11 +76,11 @@ def build_server(pick: Callable[[], ResultSource], project_root: Path) -> MCPSer
         "autocode", instructions=INSTRUCTIONS, version=_version(), subscriptions=bus, log_level="WARNING",
         description=f"autocode checks of {project_root}",
     )
-    read_only = ToolAnnotations(readOnlyHint=True, openWorldHint=False)
+    read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
-    async def ask(call: Callable[[ResultSource], object]) -> object:
+    async def ask(call: Callable[[ResultSource], Awaitable[T]]) -> T:
         try:
-            return await call(pick())  # type: ignore[misc]
+            return await call(pick())
         except CheckNotFoundError as exc:
             raise ToolError(f"{exc}. Call list_checks for the names.") from None
         except SourceError as exc:
@@ -94,7 +101,7 @@ def build_server(pick: Callable[[], ResultSource], project_root: Path) -> MCPSer
         source = pick()
         return status_text(await source.checks(), source.label, meter)
 
-    @server.tool(annotations=ToolAnnotations(readOnlyHint=False, idempotentHint=True, openWorldHint=False),
+    @server.tool(annotations=ToolAnnotations(read_only_hint=False, idempotent_hint=True, open_world_hint=False),
                  structured_output=False)
     async def run_check(name: Name) -> str:
         """Run one check now and return its fresh verdict and its first 10 findings (failing test
@@ -104,7 +111,7 @@ def build_server(pick: Callable[[], ResultSource], project_root: Path) -> MCPSer
         runs the test suite). Budget: 1500 tokens."""
         result = await ask(lambda s: s.run(name))
         await bus.publish(ResourceUpdated(uri=_resource_uri(name)))
-        return run_text(result, meter)  # type: ignore[arg-type]
+        return run_text(result, meter)
 
     @server.tool(annotations=read_only, structured_output=False)
     async def check_details(
@@ -116,9 +123,9 @@ def build_server(pick: Callable[[], ResultSource], project_root: Path) -> MCPSer
         missing or orphaned documents with the code that changed; changed files with tokens).
         Runs nothing. Budget: 4000 tokens; a cut list says how many were left out."""
         view = await ask(lambda s: s.check(name))
-        return details_text(view, max_items, meter)  # type: ignore[arg-type]
+        return details_text(view, max_items, meter)
 
-    @server.tool(annotations=ToolAnnotations(readOnlyHint=False, idempotentHint=True, openWorldHint=False),
+    @server.tool(annotations=ToolAnnotations(read_only_hint=False, idempotent_hint=True, open_world_hint=False),
                  structured_output=False)
     async def changes_summary(
         max_files: Annotated[int, Field(ge=1, le=500, description="changed files to list at most")] = 30,
@@ -130,14 +137,14 @@ def build_server(pick: Callable[[], ResultSource], project_root: Path) -> MCPSer
         result = await ask(lambda s: s.run("git_check"))
         summary = await anyio.to_thread.run_sync(_read_summary, project_root, result)
         await bus.publish(ResourceUpdated(uri=_resource_uri("git_check")))
-        return changes_text(result, summary, max_files, meter)  # type: ignore[arg-type]
+        return changes_text(result, summary, max_files, meter)
 
     @server.resource("autocode://checks/{name}", mime_type="application/json",
                      description="The latest result of a check as JSON (status, message, time, "
                      "findings cut to a 4000-token budget); updated after every run through these tools.")
     async def check_resource(name: str) -> str:
         view = await ask(lambda s: s.check(name))
-        return resource_json(view, meter)  # type: ignore[arg-type]
+        return resource_json(view, meter)
 
     server.budgets = dict(BUDGETS)  # type: ignore[attr-defined]
     server.meter = meter  # type: ignore[attr-defined]

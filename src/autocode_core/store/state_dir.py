@@ -71,9 +71,10 @@ class DaemonLock:
     def holder(self) -> dict[str, Any] | None:
         """What the current holder wrote (pid, start time), if readable."""
         try:
-            return json.loads(self.path.read_text("utf-8") or "null")
+            data = json.loads(self.path.read_text("utf-8") or "null")
         except (OSError, ValueError):
             return None
+        return data if isinstance(data, dict) else None
 
     def is_held(self) -> bool:
         """True if some process (this one included) holds the lock now."""
@@ -136,4 +137,4 @@ def read_server_info(state_dir: Path) -> dict[str, Any] | None:
     holder = lock.holder() or {}
     if not isinstance(info, dict) or not info.get("url") or info.get("pid") != holder.get("pid"):
         return None
-    return info
+    return dict(info)

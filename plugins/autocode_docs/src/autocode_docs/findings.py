@@ -9,7 +9,9 @@ need attention; ``collisions``) and returns one warning each:
 * ``missing_doc``: ``path`` the code file (a folder or the project has none),
   ``data["doc"]`` the document expected for it;
 * ``orphaned_doc``: ``path`` the document whose code is gone;
-* ``doc_collision``: two code files that map to one document.
+* ``doc_collision``: two code files that map to one document;
+* ``not_listed`` (info), last, when ``details`` kept only ``max_entries``
+  documents: ``data["count"]`` more need attention.
 
 Only ``details`` is read, so the mapping works on stored results as well.
 """
@@ -72,6 +74,17 @@ def findings_from_details(details: dict[str, Any]) -> list[Finding]:
                 path=collision.get("doc_path"),
                 kind="doc_collision",
                 data={"code": paths},
+            )
+        )
+    hidden = details.get("entries_truncated")
+    if isinstance(hidden, int) and hidden > 0:
+        found.append(
+            Finding(
+                message=f"{hidden} more documents need attention, not listed "
+                "(raise checks.doc_check.max_entries to list them)",
+                severity="info",
+                kind="not_listed",
+                data={"count": hidden},
             )
         )
     return found

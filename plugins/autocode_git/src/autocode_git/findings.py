@@ -7,7 +7,9 @@
   the threshold (``data``: ``total``, ``threshold``, ``encoding``, ``exact``);
 * ``changed_file`` (info): one per changed file listed in ``details["files"]``
   (at most 50; the summary file has them all), with ``data["tokens"]`` for the
-  costliest files (``tokens.top_files``).
+  costliest files (``tokens.top_files``);
+* ``not_listed`` (info), last, when more files changed than ``details`` lists:
+  ``data["count"]`` more (all of them are in the summary file).
 
 Only ``details`` is read, so the mapping works on stored results as well.
 """
@@ -45,6 +47,16 @@ def findings_from_details(details: dict[str, Any]) -> list[Finding]:
                 path=path,
                 kind="changed_file",
                 data={"tokens": cost} if cost is not None else {},
+            )
+        )
+    hidden = details.get("files_omitted")
+    if isinstance(hidden, int) and hidden > 0:
+        found.append(
+            Finding(
+                message=f"{hidden} more changed files, not listed (see {details.get('summary_path')})",
+                severity="info",
+                kind="not_listed",
+                data={"count": hidden},
             )
         )
     return found

@@ -10,7 +10,10 @@ test file that needs attention) and returns, most urgent first:
 * ``missing_test`` (warning): ``path`` the module (or folder) with no test,
   ``data["test"]`` the test file expected for it;
 * ``empty_test_file`` (warning): a test file with no test case;
-* ``orphaned_test`` (warning): a test file whose code is gone.
+* ``orphaned_test`` (warning): a test file whose code is gone;
+* ``not_listed`` (info), last, when ``details`` kept only ``max_entries`` test
+  files: ``data["count"]`` more need attention (autocode's views add it to
+  their counts as "not listed").
 
 Only ``details`` is read, so the mapping works on stored results as well.
 """
@@ -78,4 +81,15 @@ def findings_from_details(details: dict[str, Any]) -> list[Finding]:
                     data={"code": code},
                 )
             )
+    hidden = details.get("attention_truncated")
+    if isinstance(hidden, int) and hidden > 0:
+        found.append(
+            Finding(
+                message=f"{hidden} more test files need attention, not listed "
+                "(raise checks.test_check.max_entries to list them)",
+                severity="info",
+                kind="not_listed",
+                data={"count": hidden},
+            )
+        )
     return found
