@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from autocode_core.formats.findings import plural
 from autocode_core.onboarding.decisions import Plan
 
 __all__ = ["DEFAULT_EXEMPT", "TEST_DIRS", "Candidate", "decide_tests"]
@@ -133,10 +134,13 @@ def _code_roots(files: Sequence[str]) -> tuple[str, list[str]]:
     return "", flat
 
 
-def _candidates(base: str, packages: list[str], test_dirs: list[str]) -> list[Candidate]:
+def _candidates(base: str, packages: list[str], test_dirs: list[str], nested: bool) -> list[Candidate]:
     out = []
     for folder in test_dirs:
         for naming in NAMINGS:
+            if not nested:  # no module below its package's top folder: mirrored and flat are one layout
+                out.append(Candidate(list(packages), f"{folder}/{naming}", f"every test file directly in {folder}/"))
+                continue
             out.append(Candidate(list(packages), f"{folder}/{{dir}}/{naming}",
                                  f"{folder}/ mirrors each package's folders"))
             if base == "src":
@@ -166,7 +170,8 @@ def decide_tests(files: Sequence[str], plan: Plan) -> None:
              or _is_test_name(f.rsplit("/", 1)[-1])}
     modules = [f for f in pyfiles if f not in tests and f.startswith(tuple(p + "/" for p in packages))
                and posixpath.basename(f) not in ("__init__.py", "__main__.py", "conftest.py")]
-    candidates = [_score(c, modules, tests) for c in _candidates(base, packages, test_dirs[:1])]
+    nested = any(m.count("/") > p.count("/") + 1 for m in modules for p in packages if m.startswith(p + "/"))
+    candidates = [_score(c, modules, tests) for c in _candidates(base, packages, test_dirs[:1], nested)]
     best = max(candidates, key=lambda c: (c.hits, -len(c.orphans)))
     layout = "src layout" if base == "src" else "flat layout"
     plan.decide(f"{key}.source_roots", best.roots,
@@ -214,20 +219,22 @@ def decide_tests(files: Sequence[str], plan: Plan) -> None:
         why.append(f"version files need no test ({', '.join(versions)})")
     if elsewhere:
         pairs = ", ".join(f"{m} -> {t}" for m, t in elsewhere[:4]) + (" …" if len(elsewhere) > 4 else "")
-        why.append(f"{len(elsewhere)} modules have tests named another way than {best.unit_test} ({pairs}): "
+        why.append(f"{plural(len(elsewhere), 'module has', 'modules have')} tests named another way than "
+                   f"{best.unit_test} ({pairs}): "
                    "a layout takes one naming, so both are exempted and test_check does not run those "
                    "tests (rename them to follow the template to have them run)")
     if orphans:
         shown = ", ".join(orphans[:5]) + (f" and {len(orphans) - 5} more" if len(orphans) > 5 else "")
-        why.append(f"{len(orphans)} test files test no single module ({shown})")
+        why.append(f"{plural(len(orphans), 'test file tests', 'test files test')} no single module ({shown})")
     if folders:
-        why.append(f"{len(folders)} modules are tested by a folder of tests, which a template cannot name "
+        why.append(f"{plural(len(folders), 'module is', 'modules are')} tested by a folder of tests, which a "
+                   "template cannot name "
                    f"({', '.join(f'{m} -> {f}' for m, f in folders[:3])})")
     if private:
-        why.append(f"{len(private)} private modules (_name.py) have no test of their own: implementation "
-                   "details, tested through the public modules that use them")
+        why.append(f"{plural(len(private), 'private module', 'private modules')} (_name.py) without a test of "
+                   "their own: implementation details, tested through the public modules that use them")
     plan.decide(f"{key}.exempt", exempt, "; ".join(why) or "autocode-tests' defaults")
     missing = [m for m, t in best.expected.items() if t not in tests and m not in exempt]
     if missing:
-        plan.notes.append(f"{len(missing)} modules have no test yet (test_check will list them), "
+        plan.notes.append(f"{plural(len(missing), 'module has', 'modules have')} no test yet (test_check will list them), "
                           f"e.g. {missing[0]} -> {best.expected[missing[0]]}")
