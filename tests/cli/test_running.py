@@ -49,3 +49,14 @@ def test_a_closed_pipe_keeps_the_exit_code_and_prints_no_traceback(findings_env,
                               capture_output=True, text=True, timeout=60)
         assert done.stdout.strip() == "exit=1", (fmt, done.stdout, done.stderr)
         assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
+
+
+def test_the_pre_commit_hooks_run_autocode_check(findings_env, project) -> None:
+    from pathlib import Path
+
+    manifest = (Path(__file__).parents[2] / ".pre-commit-hooks.yaml").read_text()
+    hooks = [line.split(":", 1)[1].strip() for line in manifest.splitlines() if line.startswith("- id:")]
+    assert hooks == ["autocode", "autocode-system"]
+    assert manifest.count("entry: autocode check\n") == 2 and manifest.count("pass_filenames: false") == 2
+    done = autocode(findings_env, "check", "-v", "quiet_check", cwd=project)  # what the hook runs
+    assert done.returncode == 0 and done.stdout.startswith("✅ quiet_check: fine")
