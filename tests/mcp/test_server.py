@@ -127,3 +127,27 @@ def test_http_needs_the_token_when_one_is_set(real_project) -> None:
                     assert "check_status" in {t.name for t in (await client.list_tools()).tools}
 
     anyio.run(scenario)
+
+
+def test_listeners_hear_when_a_checks_result_changes(real_project) -> None:
+    """Inside a daemon, every completed run (here: one started outside MCP) updates its resource."""
+    from autocode_core import AutocodeDaemon
+    from autocode_core.mcp.server import daemon_server
+
+    daemon = AutocodeDaemon(real_project, overrides=["daemon.run_at_start=false"])
+
+    async def scenario() -> None:
+        async with daemon:
+            server = daemon_server(daemon)
+            async with Client(server) as client:
+                uri = "autocode://checks/git_check"
+                async with client.listen(resource_subscriptions=[uri]) as subscription:
+                    await daemon.run_check("git_check")
+                    with anyio.fail_after(20):
+                        async for event in subscription:
+                            assert event.uri == uri
+                            break
+                doc = json.loads((await client.read_resource(uri)).contents[0].text)
+                assert doc["result"]["status"] == "warning"
+
+    anyio.run(scenario)

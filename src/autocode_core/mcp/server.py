@@ -9,7 +9,8 @@ a ``ResultSource`` on every call (see ``autocode_core.mcp.sources``);
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from functools import partial
 from importlib import metadata
 from pathlib import Path
@@ -43,6 +44,7 @@ from autocode_core.mcp.sources import (
 
 if TYPE_CHECKING:
     from autocode_core.daemon.daemon import AutocodeDaemon
+    from autocode_core.daemon.events import EventBus
     from autocode_core.project import Project
 
 __all__ = ["INSTRUCTIONS", "build_server", "daemon_server", "serve_stdio"]
@@ -68,13 +70,39 @@ def _resource_uri(name: str) -> str:
     return f"autocode://checks/{name}"
 
 
-def build_server(pick: Callable[[], ResultSource], project_root: Path) -> MCPServer:
-    """The MCP server over the sources ``pick`` returns."""
+def build_server(
+    pick: Callable[[], ResultSource], project_root: Path, events: EventBus | None = None
+) -> MCPServer:
+    """The MCP server over the sources ``pick`` returns.
+
+    Every run through its tools tells ``subscriptions/listen`` clients that
+    ``autocode://checks/{name}`` changed; with ``events`` (a daemon's bus) every
+    completed run does, whoever started it.
+    """
     meter = TokenMeter()
     bus = InMemorySubscriptionBus()
+
+    @asynccontextmanager
+    async def forward_events(_: MCPServer) -> AsyncIterator[None]:
+        if events is None:
+            yield
+            return
+        stream = events.subscribe()
+        async with anyio.create_task_group() as tg:
+
+            async def forward() -> None:
+                with stream:
+                    async for event in stream:
+                        if event.type == "check_completed" and event.check_name:
+                            await bus.publish(ResourceUpdated(uri=_resource_uri(event.check_name)))
+
+            tg.start_soon(forward)
+            yield
+            tg.cancel_scope.cancel()
+
     server: MCPServer = MCPServer(
         "autocode", instructions=INSTRUCTIONS, version=_version(), subscriptions=bus, log_level="WARNING",
-        description=f"autocode checks of {project_root}",
+        description=f"autocode checks of {project_root}", lifespan=forward_events,
     )
     read_only = ToolAnnotations(read_only_hint=True, open_world_hint=False)
 
@@ -110,7 +138,8 @@ def build_server(pick: Callable[[], ResultSource], project_root: Path) -> MCPSer
         joins that run instead of starting a second one. May take as long as the check (test_check
         runs the test suite). Budget: 1500 tokens."""
         result = await ask(lambda s: s.run(name))
-        await bus.publish(ResourceUpdated(uri=_resource_uri(name)))
+        if events is None:
+            await bus.publish(ResourceUpdated(uri=_resource_uri(name)))
         return run_text(result, meter)
 
     @server.tool(annotations=read_only, structured_output=False)
@@ -136,7 +165,8 @@ def build_server(pick: Callable[[], ResultSource], project_root: Path) -> MCPSer
         answer is current. Budget: 3000 tokens."""
         result = await ask(lambda s: s.run("git_check"))
         summary = await anyio.to_thread.run_sync(_read_summary, project_root, result)
-        await bus.publish(ResourceUpdated(uri=_resource_uri("git_check")))
+        if events is None:
+            await bus.publish(ResourceUpdated(uri=_resource_uri("git_check")))
         return changes_text(result, summary, max_files, meter)
 
     @server.resource("autocode://checks/{name}", mime_type="application/json",
@@ -166,7 +196,7 @@ def _read_summary(root: Path, result: object) -> dict[str, object] | None:
 def daemon_server(daemon: AutocodeDaemon) -> MCPServer:
     """The server the daemon mounts at ``/mcp``: answers from the daemon itself."""
     source = DaemonSource(daemon)
-    return build_server(lambda: source, daemon.project_root)
+    return build_server(lambda: source, daemon.project_root, daemon.events)
 
 
 def serve_stdio(project: Project) -> None:
