@@ -138,11 +138,9 @@ def _candidates(base: str, packages: list[str], test_dirs: list[str], nested: bo
     out = []
     for folder in test_dirs:
         for naming in NAMINGS:
-            if not nested:  # no module below its package's top folder: mirrored and flat are one layout
-                out.append(Candidate(list(packages), f"{folder}/{naming}", f"every test file directly in {folder}/"))
-                continue
-            out.append(Candidate(list(packages), f"{folder}/{{dir}}/{naming}",
-                                 f"{folder}/ mirrors each package's folders"))
+            if nested:  # else mirroring the package's folders is the flat layout below
+                out.append(Candidate(list(packages), f"{folder}/{{dir}}/{naming}",
+                                     f"{folder}/ mirrors each package's folders"))
             if base == "src":
                 out.append(Candidate(["src"], f"{folder}/{{dir}}/{naming}",
                                      f"{folder}/ mirrors src/, package folder included"))
