@@ -210,3 +210,24 @@ def test_a_plugin_whose_name_holds_a_slash_is_a_clear_addressable_failure(make_d
     assert "invalid plugin name 'bad/name'" in bad["error"]
     done = run(env, "check", "bad_name", cwd=project)
     assert done.returncode == 3 and "invalid plugin name" in done.stdout
+
+
+def test_every_option_of_every_command_has_help() -> None:
+    import argparse
+
+    from autocode_core.cli.main import build_parser
+
+    def parsers(parser):
+        yield parser
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    yield from parsers(sub)
+
+    missing = [
+        f"{parser.prog} {'/'.join(action.option_strings)}"
+        for parser in parsers(build_parser())
+        for action in parser._actions
+        if action.option_strings and not action.help
+    ]
+    assert missing == []

@@ -16,7 +16,7 @@ import pytest
 import structlog
 
 from autocode_core import CheckPlugin, CheckResult
-from autocode_core.models import utc_now
+from autocode_core.models import Finding, utc_now
 from autocode_core.store.history import MIGRATIONS, SCHEMA_VERSION, HistorySchemaError, HistoryStore
 from autocode_core.testing import AutocodeHarness
 
@@ -162,9 +162,20 @@ def test_an_older_database_is_migrated_keeping_its_runs(tmp_path) -> None:
     store = HistoryStore(db)
     assert store._query("PRAGMA user_version") == [(SCHEMA_VERSION,)]
     (run,) = store.list_runs("c")
-    assert (run.message, run.trigger, run.plugin_version) == ("from v1", "schedule", None)
+    assert (run.message, run.trigger, run.plugin_version, run.findings) == ("from v1", "schedule", None, [])
     store.record(result("c"))
     assert store.count() == 2
+    store.close()
+
+
+def test_findings_are_kept_with_their_run(tmp_path) -> None:
+    store = HistoryStore(tmp_path / "history.db")
+    found = [Finding(message="tests/test_a.py::test_x failed", severity="error", path="tests/test_a.py",
+                     line=3, kind="failing_test", id="tests/test_a.py::test_x", data={"n": 1})]
+    store.record(result("c", "error").model_copy(update={"findings": found}))
+    (run,) = store.list_runs("c")
+    assert run.findings == found and run.to_result().findings == found
+    assert store.latest()["c"].findings == found
     store.close()
 
 

@@ -59,3 +59,24 @@ def test_the_state_folder_is_claimed_with_a_marker_and_reused(tmp_path) -> None:
     marker = (state / ".autocode-state").read_text()
     (state / "notes.txt").write_text("autocode owns this folder now")
     assert ensure_state_dir(tmp_path) == state and (state / ".autocode-state").read_text() == marker
+
+
+def test_server_info_is_read_only_from_the_lock_holder(tmp_path) -> None:
+    import json as _json
+    import os as _os
+
+    from autocode_core.store.state_dir import SERVER_FILE, DaemonLock, read_server_info
+
+    announced = tmp_path / SERVER_FILE
+    announced.write_text(_json.dumps({"pid": _os.getpid(), "url": "http://127.0.0.1:1"}))
+    assert read_server_info(tmp_path) is None  # nobody holds the lock: a file left by a killed daemon
+    lock = DaemonLock(tmp_path)
+    lock.acquire({"pid": _os.getpid()})
+    try:
+        assert read_server_info(tmp_path) == {"pid": _os.getpid(), "url": "http://127.0.0.1:1"}
+        announced.write_text(_json.dumps({"pid": 1, "url": "http://127.0.0.1:1"}))
+        assert read_server_info(tmp_path) is None  # another daemon's file
+        announced.write_text("not json")
+        assert read_server_info(tmp_path) is None
+    finally:
+        lock.release()

@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 
-from autocode_core.cli.common import EXIT_USAGE, err
+from autocode_core.cli import agents, init
+from autocode_core.cli.common import EXIT_USAGE, add_format, err
 from autocode_core.cli.logs import configure_logging
 from autocode_core.errors import ConfigError, PluginLoadError
 
@@ -24,10 +25,13 @@ __all__ = ["build_parser", "main"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("running", "check"),
     "daemon": ("running", "daemon"),
+    "show": ("inspecting", "show"),
     "plugins": ("inspecting", "plugins"),
     "config": ("inspecting", "config_show"),
     "status": ("inspecting", "status"),
     "history": ("inspecting", "history"),
+    "init": ("init", "init"),
+    "mcp": ("agents", "mcp"),
 }
 
 
@@ -48,8 +52,23 @@ def _common() -> argparse.ArgumentParser:
         help="override a setting, e.g. --set daemon.max_concurrent_checks=4 (repeatable)",
     )
     common.add_argument("--log-format", choices=["console", "json"], help="default: console on a terminal, else json")
-    common.add_argument("--log-level", default=None, choices=["debug", "info", "warning", "error"])
+    common.add_argument(
+        "--log-level", default=None, choices=["debug", "info", "warning", "error"],
+        help="least severe log event shown on stderr (default: warning; info for daemon)",
+    )
     return common
+
+
+def _details(parser: argparse.ArgumentParser, default_items: int = 10, always: bool = False) -> None:
+    if not always:
+        parser.add_argument(
+            "-v", "--verbose", action="count", default=0,
+            help="print each check's findings under its line (-vv: all of them)",
+        )
+    parser.add_argument(
+        "--max-items", type=int, default=default_items, metavar="N",
+        help=f"findings shown per check before '… and N more' (default {default_items})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,22 +81,31 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = sub.add_parser("check", parents=[common], help="run checks once and print their results")
     check.add_argument("names", nargs="*", metavar="NAME", help="checks to run (default: every enabled one)")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    add_format(check, ["text", "json", "junit", "github"])
+    _details(check)
+    show = sub.add_parser("show", parents=[common], help="the latest result of one check, with its findings")
+    show.add_argument("name", metavar="NAME", help="the check")
+    add_format(show)
+    _details(show, default_items=50, always=True)
     daemon = sub.add_parser("daemon", parents=[common], help="run the scheduler until stopped")
     daemon.add_argument("--host", help="HTTP server address (overrides api.host)")
     daemon.add_argument("--port", type=int, help="HTTP server port (overrides api.port)")
     plugins = sub.add_parser("plugins", parents=[common], help="list plugins and their load status")
-    plugins.add_argument("--json", action="store_true")
+    add_format(plugins)
     status = sub.add_parser("status", parents=[common], help="last result and metrics of every check (no daemon needed)")
-    status.add_argument("--json", action="store_true")
+    add_format(status)
+    _details(status)
     history = sub.add_parser("history", parents=[common], help="list past runs")
     history.add_argument("name", nargs="?", metavar="NAME", help="only this check")
     history.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
-    history.add_argument("--json", action="store_true")
+    add_format(history)
+    _details(history)
     config = sub.add_parser("config", help="inspect the configuration")
     config_sub = config.add_subparsers(dest="config_command", required=True, metavar="ACTION")
-    show = config_sub.add_parser("show", parents=[common], help="print the effective configuration")
-    show.add_argument("--json", action="store_true")
+    show_config = config_sub.add_parser("show", parents=[common], help="print the effective configuration")
+    add_format(show_config)
+    init.add_parser(sub)
+    agents.add_parser(sub, common)
     return parser
 
 
@@ -93,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     default_level = "info" if args.command == "daemon" else "warning"
-    configure_logging(args.log_format, args.log_level or default_level)
+    configure_logging(getattr(args, "log_format", None), getattr(args, "log_level", None) or default_level)
     try:
         return _command(args.command)(args)
     except ConfigError as exc:

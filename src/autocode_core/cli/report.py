@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 
+from autocode_core.formats.text import result_line
 from autocode_core.models import CheckResult
 from autocode_core.plugin.loader import PluginInfo
 from autocode_core.run.outcome import could_not_run
@@ -18,8 +19,6 @@ __all__ = [
 ]
 
 JSON_SCHEMA_VERSION = 1
-ICONS = {"success": "✅", "warning": "⚠️", "error": "❌"}
-COLORS = {"success": "32", "warning": "33", "error": "31"}
 
 
 def exit_code(results: Sequence[CheckResult]) -> int:
@@ -31,16 +30,7 @@ def exit_code(results: Sequence[CheckResult]) -> int:
 
 def format_result(result: CheckResult, color: bool) -> str:
     """One line: ``<icon> <check>: <message> (<duration>)``."""
-    message = result.message.strip().splitlines()[0] if result.message.strip() else result.status
-    if not message[0].isascii():  # the plugin chose its own icon, as the design document's checks do
-        icon, _, message = message.partition(" ")
-    else:
-        icon = ICONS[result.status]
-    name = result.check_name
-    if color:
-        name = f"\033[{COLORS[result.status]}m{name}\033[0m"
-    duration = f" ({result.duration_seconds:.2f}s)" if result.duration_seconds is not None else ""
-    return f"{icon} {name}: {message}{duration}"
+    return result_line(result, color)
 
 
 def results_json(results: Iterable[CheckResult], project_root: str, code: int) -> str:

@@ -12,7 +12,7 @@ import anyio
 import structlog
 from anyio.streams.memory import MemoryObjectReceiveStream
 
-from autocode_core.cli.common import EXIT_USAGE, err, project_from
+from autocode_core.cli.common import EXIT_USAGE, err, out, project_from
 from autocode_core.cli.logs import use_color
 from autocode_core.cli.report import exit_code, format_result, results_json
 from autocode_core.daemon.daemon import AutocodeDaemon
@@ -23,13 +23,16 @@ from autocode_core.errors import (
     DaemonAlreadyRunningError,
     StorageError,
 )
+from autocode_core.formats.github import results_github
+from autocode_core.formats.junit import results_junit
+from autocode_core.formats.text import finding_lines
 from autocode_core.models import CheckResult
 
 __all__ = ["check", "daemon"]
 
 
 def check(args: argparse.Namespace) -> int:
-    """``autocode check [NAME...]``: run checks once, print one line each, exit 0/1/2/3."""
+    """``autocode check [NAME...]``: run checks once, print them in ``--format``, exit 0/1/2/3."""
     project = project_from(args)
     known = project.known_checks
     failed = [name for name in known if name not in project.plugins.checks]
@@ -38,20 +41,25 @@ def check(args: argparse.Namespace) -> int:
     if unknown:
         err(str(CheckNotFoundError(unknown[0], known)))
         return EXIT_USAGE
-    if not names:
-        if args.format == "json":
-            print(results_json([], str(project.root), 0))
-        else:
-            print("no checks are installed or enabled (install a plugin, e.g. `pip install autocode-git`)")
+    if not names and args.format == "text":
+        out("no checks are installed or enabled (install a plugin, e.g. `pip install autocode-git`)")
         return 0
-    results = anyio.run(_run_all, AutocodeDaemon(project=project), names)
+    results = anyio.run(_run_all, AutocodeDaemon(project=project), names) if names else []
     code = exit_code(results)
     if args.format == "json":
-        print(results_json(results, str(project.root), code))
+        out(results_json(results, str(project.root), code))
+    elif args.format == "junit":
+        out(results_junit(results))
+    elif args.format == "github":
+        out(results_github(results))
     else:
         color = use_color(sys.stdout)
+        limit = None if args.verbose >= 2 else max(0, args.max_items)
         for result in results:
-            print(format_result(result, color))
+            out(format_result(result, color))
+            if args.verbose:
+                for line in finding_lines(result, limit, color=color):
+                    out(line)
     return code
 
 

@@ -15,7 +15,7 @@ from autocode_core.run.processes import CheckProcesses
 
 __all__ = ["CheckContext", "SettingsT", "Trigger"]
 
-Trigger = Literal["schedule", "manual", "cli", "api"]
+Trigger = Literal["schedule", "manual", "cli", "api", "mcp"]
 
 #: the type of a check's settings (its ``settings_model``), for ``CheckContext[MySettings]``
 SettingsT = TypeVar("SettingsT")

@@ -7,14 +7,16 @@ Host/Origin/token guard, optional CORS (only when ``api.cors_origins`` is set).
 
 Served without the ``service`` (mounted in another ASGI server), a run
 happens inside its request; set ``app.state.runs.task_group`` to a running task
-group for ``?wait=false`` (503 otherwise).
+group for ``?wait=false`` (503 otherwise), and run
+``app.state.mcp.session_manager.run()`` for ``/mcp`` (when the ``mcp`` extra is
+installed).
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from fastapi import FastAPI, Request
@@ -129,4 +131,29 @@ def create_app(daemon: AutocodeDaemon, *, max_body_bytes: int = MAX_BODY_BYTES) 
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.add_middleware(HeadMiddleware)
+    app.state.mcp = _mount_mcp(app, daemon)
     return app
+
+
+def _mount_mcp(app: FastAPI, daemon: AutocodeDaemon) -> Any:
+    """Serve the MCP tools at ``/mcp`` (Streamable HTTP) when the ``mcp`` extra is installed.
+
+    The route sits behind the same guards as the API (Host check, same-origin
+    and token rules: MCP requests are POSTs, so a token set means every one
+    carries it). Its session manager must run while serving
+    (``app.state.mcp.session_manager.run()``; ``HttpService`` does it).
+    """
+    try:
+        from mcp.server.transport_security import TransportSecuritySettings
+
+        from autocode_core.mcp.server import daemon_server
+    except ImportError:
+        return None
+    server = daemon_server(daemon)
+    sub_app = server.streamable_http_app(
+        streamable_http_path="/mcp",
+        # GuardMiddleware already answers only loopback Host names on a loopback bind
+        transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+    )
+    app.router.routes.extend(sub_app.routes)
+    return server

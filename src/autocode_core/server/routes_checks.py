@@ -80,12 +80,12 @@ async def get_history(
     request: Request,
     name: str,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    details: Annotated[bool, Query(description="include each run's details")] = False,
+    details: Annotated[bool, Query(description="include each run's details and findings")] = False,
 ) -> ApiJSONResponse:
     daemon = _known(request, name)
 
     def read() -> dict[str, Any]:  # SQLite: off the event loop
-        exclude = None if details else {"details"}
+        exclude = None if details else {"details", "findings"}
         runs = [r.model_dump(mode="json", exclude=exclude) for r in daemon.get_history(name, limit)]
         return {"check_name": name, "history_enabled": daemon.history is not None, "runs": runs}
 

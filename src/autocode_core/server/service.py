@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import os
 import weakref
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -28,6 +31,7 @@ from anyio.abc import TaskStatus
 
 from autocode_core.server.app import create_app
 from autocode_core.server.binding import bind_socket, check_bind
+from autocode_core.store.state_dir import SERVER_FILE, write_atomic
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -68,6 +72,16 @@ class HttpService:
         self.port: int | None = None
 
     @property
+    def local_url(self) -> str:
+        """``url`` as a client on this machine reaches it (a wildcard bind via loopback)."""
+        url = self.url
+        if self.host in ("0.0.0.0", ""):
+            return url.replace(f"//{self.host}:", "//127.0.0.1:", 1)
+        if self.host == "::":
+            return url.replace("//[::]:", "//[::1]:", 1)
+        return url
+
+    @property
     def url(self) -> str:
         """``http://host:port`` of the running server."""
         if self.port is None or self.host is None:
@@ -94,6 +108,7 @@ class HttpService:
         )
         server = _Server(config)
         shield = anyio.CancelScope(shield=True)
+        announced: Path | None = None
         sock = bind_socket(api.host, api.port)
         self.host, self.port = api.host, sock.getsockname()[1]
 
@@ -104,8 +119,12 @@ class HttpService:
                 log.error("http_server_exited", url=self.url)
                 tg.cancel_scope.cancel()
 
+        mcp = app.state.mcp
         try:
-            async with anyio.create_task_group() as tg:
+            async with (
+                mcp.session_manager.run() if mcp is not None else contextlib.nullcontext(),
+                anyio.create_task_group() as tg,
+            ):
                 app.state.runs.task_group = tg
                 tg.start_soon(serve)
                 while not server.started:
@@ -113,6 +132,7 @@ class HttpService:
                         raise RuntimeError("the HTTP server failed to start")
                     await anyio.sleep(0.01)
                 _addresses[daemon] = (self.host, self.port)
+                announced = _announce(daemon, self.local_url, app.state.token is not None)
                 log.info(
                     "http_server_started", url=self.url, token_required=app.state.token is not None
                 )
@@ -127,9 +147,24 @@ class HttpService:
                     tg.cancel_scope.cancel()
         finally:
             _addresses.pop(daemon, None)
+            if announced is not None:
+                with contextlib.suppress(OSError):
+                    announced.unlink()
             sock.close()
             self.port = None
             log.info("http_server_stopped")
+
+
+def _announce(daemon: AutocodeDaemon, url: str, token_required: bool) -> Path | None:
+    """Write ``server.json`` beside the daemon's lock (see ``store.state_dir.SERVER_FILE``)."""
+    path = daemon.project.state_dir / SERVER_FILE
+    info = {"pid": os.getpid(), "url": url, "token_required": token_required}
+    try:
+        write_atomic(path, json.dumps(info))
+    except OSError as exc:
+        log.warning("server_address_not_written", path=str(path), error=str(exc))
+        return None
+    return path
 
 
 async def service(daemon: AutocodeDaemon, *, task_status: TaskStatus[None]) -> None:

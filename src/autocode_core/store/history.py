@@ -119,15 +119,16 @@ class HistoryStore:
         """
         started = (result.timestamp or utc_now()).timestamp()
         details = json.dumps(result.details, default=str, ensure_ascii=False)
+        findings = json.dumps([f.model_dump(mode="json") for f in result.findings], ensure_ascii=False)
         name = result.check_name
         prune_all = (self._inserts + 1) % PRUNE_EVERY == 1
 
         def insert(conn: sqlite3.Connection) -> tuple[int, int]:
             cursor = conn.execute(
                 "INSERT INTO runs (check_name, status, message, details, started_at, duration, plugin,"
-                " plugin_version, trigger) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " plugin_version, trigger, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (name, result.status, result.message, details, started,
-                 result.duration_seconds, plugin, plugin_version, trigger),
+                 result.duration_seconds, plugin, plugin_version, trigger, findings),
             )
             count = self._counts.get(name)
             if count is None:

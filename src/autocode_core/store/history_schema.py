@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from autocode_core.errors import AutocodeError
-from autocode_core.models import CheckResult, CheckStatus
+from autocode_core.models import CheckResult, CheckStatus, Finding
 
 __all__ = [
     "COLUMNS",
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 log = structlog.get_logger("autocode.history")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # version -> statements that bring a database from version-1 to version
 MIGRATIONS: dict[int, list[str]] = {
@@ -54,9 +54,12 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE runs ADD COLUMN trigger TEXT NOT NULL DEFAULT 'schedule'",
         "CREATE INDEX runs_by_time ON runs (started_at)",
     ],
+    3: ["ALTER TABLE runs ADD COLUMN findings TEXT"],  # JSON list of Finding; NULL before v3
 }
 
-COLUMNS = "id, check_name, status, message, details, started_at, duration, plugin, plugin_version, trigger"
+COLUMNS = (
+    "id, check_name, status, message, details, started_at, duration, plugin, plugin_version, trigger, findings"
+)
 
 
 class HistorySchemaError(AutocodeError):
@@ -71,6 +74,7 @@ class RunRecord(BaseModel):
     status: CheckStatus
     message: str
     details: dict[str, Any]
+    findings: list[Finding] = Field(default_factory=list)
     timestamp: datetime
     duration_seconds: float | None
     plugin: str | None
@@ -84,6 +88,7 @@ class RunRecord(BaseModel):
             status=self.status,
             message=self.message,
             details=self.details,
+            findings=self.findings,
             timestamp=self.timestamp,
             duration_seconds=self.duration_seconds,
         )
@@ -97,6 +102,7 @@ def run_record(row: tuple[Any, ...]) -> RunRecord:
         status=row[2],
         message=row[3],
         details=json.loads(row[4]),
+        findings=[Finding.model_validate(f) for f in json.loads(row[10] or "[]")],
         timestamp=datetime.fromtimestamp(row[5], UTC),
         duration_seconds=row[6],
         plugin=row[7],

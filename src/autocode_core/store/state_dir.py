@@ -25,7 +25,11 @@ from autocode_core.store.state_policy import MARKER_NAME, MARKER_VERSION, state_
 from autocode_core.store.storage_failure import describe_failure
 from autocode_core.toolkit.atomic import write_atomic
 
-__all__ = ["DaemonLock", "ensure_state_dir", "write_atomic"]
+__all__ = ["SERVER_FILE", "DaemonLock", "ensure_state_dir", "read_server_info", "write_atomic"]
+
+#: where a daemon's HTTP server says where it listens: ``{"pid", "url", "token_required"}``,
+#: written once it listens and removed when it stops (``autocode mcp`` finds the daemon by it)
+SERVER_FILE = "server.json"
 
 
 def ensure_state_dir(project_root: Path, name: str = ".autocode") -> Path:
@@ -139,3 +143,22 @@ class DaemonLock:
             finally:
                 os.close(self._fd)
                 self._fd = None
+
+
+def read_server_info(state_dir: Path) -> dict[str, Any] | None:
+    """The HTTP address of the daemon that holds the lock in ``state_dir``, if it serves one.
+
+    ``None`` unless the lock is held and ``server.json`` names the holder's pid
+    (a file left by a daemon that was killed names another pid).
+    """
+    lock = DaemonLock(state_dir)
+    if not lock.is_held():
+        return None
+    try:
+        info = json.loads((state_dir / SERVER_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    holder = lock.holder() or {}
+    if not isinstance(info, dict) or not info.get("url") or info.get("pid") != holder.get("pid"):
+        return None
+    return dict(info)

@@ -7,6 +7,7 @@ from typing import ClassVar
 from autocode_core import CheckContext, CheckPlugin, CheckResult
 from autocode_core.toolkit import GitRunner
 from autocode_docs.doc_check import check_docs
+from autocode_docs.findings import findings_from_details
 from autocode_docs.settings import DocCheckSettings
 
 __all__ = ["DocCheckPlugin"]
@@ -34,6 +35,7 @@ class DocCheckPlugin(CheckPlugin[DocCheckSettings]):
             git=GitRunner.from_context(context),
             state_dir=context.config.daemon.state_dir,
         )
+        result = result.model_copy(update={"findings": findings_from_details(result.details)})
         context.logger.info(
             "doc_check_finished",
             history=result.details.get("history"),

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 from autocode_core import CheckContext, CheckPlugin, CheckResult, PluginError
 from autocode_core.toolkit import GitRunner, autocode_outputs, find_work_tree, write_json_atomic
 from autocode_git.changes import CATEGORIES, display_path
+from autocode_git.findings import findings_from_details
 from autocode_git.settings import GitCheckSettings, TokenSettings
 from autocode_git.summary import ChangeSummary, collect_changes, summary_json
 from autocode_git.token_budget import TokenBudget, TokenCache, apply_token_budget
@@ -97,7 +98,9 @@ class GitCheckPlugin(CheckPlugin[GitCheckSettings]):
             tokens=budget.total if budget else None,
             git_commands=run_git.calls,
         )
-        return _result(summary, budget, settings.output_path, run_git.calls)
+        result = _result(summary, budget, settings.output_path, run_git.calls)
+        result = result.model_copy(update={"findings": findings_from_details(result.details)})
+        return result
 
 
 def _counts_text(summary: ChangeSummary) -> str:

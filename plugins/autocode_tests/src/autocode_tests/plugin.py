@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from autocode_core import CheckContext, CheckPlugin, CheckResult
 from autocode_core.toolkit import project_files
+from autocode_tests.findings import findings_from_details
 from autocode_tests.interpreter import find_python
 from autocode_tests.mapping import map_tests
 from autocode_tests.pytest_run import run_pytest
@@ -78,4 +79,5 @@ class TestCheckPlugin(CheckPlugin[TestCheckSettings]):
                 reason = "no test files to run"
         result = build_result(plan, run, not_run_reason=reason, max_entries=settings.max_entries)
         result.details["file_listing"] = listing.source
+        result = result.model_copy(update={"findings": findings_from_details(result.details)})
         return result
