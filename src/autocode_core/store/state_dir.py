@@ -91,9 +91,11 @@ class DaemonLock:
             return False
         try:
             process = psutil.Process(holder["pid"])
-            started = float(holder.get("started", 0))
+            started = holder.get("started")
             # a pid reused by a process born after the lock was taken is not the holder
-            return process.is_running() and process.create_time() <= started + 1.0
+            if isinstance(started, int | float) and process.create_time() > started + 1.0:
+                return False
+            return process.is_running()
         except (psutil.Error, TypeError, ValueError):
             return False
 
