@@ -287,3 +287,20 @@ async def test_a_failed_plugin_asked_for_by_its_own_name_answers_its_load_error(
     daemon = daemon_of(tmp_path, ("twin_a", TwinA), ("twin_b", TwinB))
     result = await daemon.run_check("twin_b")
     assert result.details["failure"] == "load_error"
+
+
+class SeesChanges(CheckPlugin):
+    name = "changes_check"
+    seen: list = []
+
+    def execute(self, context):
+        type(self).seen.append((context.trigger, context.changed_paths))
+        return CheckResult(status="success", message="seen")
+
+
+async def test_changed_paths_reach_the_plugin_only_for_the_run_that_carries_them(tmp_path) -> None:
+    SeesChanges.seen = []
+    daemon = daemon_of(tmp_path, SeesChanges)
+    await daemon.run_check("changes_check", "change", changed_paths=frozenset({"pkg/m.py"}))
+    await daemon.run_check("changes_check")
+    assert SeesChanges.seen == [("change", frozenset({"pkg/m.py"})), ("manual", None)]

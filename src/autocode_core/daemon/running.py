@@ -82,13 +82,15 @@ class DaemonRuns:
             self._runner = (native, CheckRunner(self.config.daemon.max_concurrent_checks, self._started))
         return self._runner[1]
 
-    def _request(self, name: str, trigger: Trigger) -> RunRequest:
+    def _request(
+        self, name: str, trigger: Trigger, changed_paths: frozenset[str] | None = None
+    ) -> RunRequest:
         schedule, daemon_cfg = self.project.resolved.schedules[name], self.config.daemon
         return RunRequest(
             project_root=self.project_root, config=self.config, settings=self.settings_for(name),
             timeout_seconds=schedule.timeout_seconds or daemon_cfg.check_timeout_seconds,
             memory_limit_mb=self.project.memory_limit_for(name), trigger=trigger,
-            execution=self.project.execution_for(name),
+            execution=self.project.execution_for(name), changed_paths=changed_paths,
         )
 
     def _started(self, handle: RunHandle) -> None:
@@ -98,10 +100,14 @@ class DaemonRuns:
             data={"run_id": handle.id},
         ))
 
-    async def run_check(self, name: str, trigger: Trigger = "manual") -> CheckResult:
+    async def run_check(
+        self, name: str, trigger: Trigger = "manual", *, changed_paths: frozenset[str] | None = None
+    ) -> CheckResult:
         """Run one check now (or join its run in progress) and return its result.
 
         A check whose plugin failed to load returns its load error.
+        ``changed_paths`` (project-relative POSIX paths) reach the plugin as
+        ``CheckContext.changed_paths`` when this call starts the run.
 
         :raises CheckNotFoundError: no check or failed plugin by that name.
         """
@@ -110,9 +116,9 @@ class DaemonRuns:
             return self._load_error(name)
         runtime = self._runtime
         if runtime is not None and runtime.here():
-            return await self._run_on(runtime, entry, trigger)
+            return await self._run_on(runtime, entry, trigger, changed_paths)
         async with self._open_runtime(serve_listeners=False) as once:
-            return await self._run_on(once, entry, trigger)
+            return await self._run_on(once, entry, trigger, changed_paths)
 
     async def run_checks(self, names: Sequence[str], trigger: Trigger = "manual") -> list[CheckResult]:
         """Run several checks concurrently (one runtime for all) and return their results in order.
@@ -148,8 +154,28 @@ class DaemonRuns:
             raise CheckNotFoundError(name, self.project.known_checks)
         return entry
 
-    async def _run_on(self, runtime: Runtime, entry: CheckEntry, trigger: Trigger) -> CheckResult:
-        request = self._request(entry.name, trigger)
+    def cancel_run(self, name: str, reason: str = "cancelled") -> str | None:
+        """Cancel ``name``'s run in progress or queued on the daemon's runtime.
+
+        Call on the daemon's event loop (API handlers, the scheduler, the
+        watcher). The run ends as an error result with ``details.failure ==
+        "cancelled"`` and a message saying ``reason``, recorded and announced like
+        any other. :return: the cancelled run's id, or ``None`` if it was not running.
+        """
+        runtime = self._runtime
+        if runtime is None:
+            return None
+        handle = runtime.runner.cancel(name, reason)
+        if handle is None:
+            return None
+        log.info("check_cancel_requested", check=name, run_id=handle.id, reason=reason)
+        return handle.id
+
+    async def _run_on(
+        self, runtime: Runtime, entry: CheckEntry, trigger: Trigger,
+        changed_paths: frozenset[str] | None = None,
+    ) -> CheckResult:
+        request = self._request(entry.name, trigger, changed_paths)
 
         async def completed(handle: RunHandle, result: CheckResult) -> None:
             run = await self.store.record(

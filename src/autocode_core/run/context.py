@@ -15,7 +15,7 @@ from autocode_core.run.processes import CheckProcesses
 
 __all__ = ["CheckContext", "SettingsT", "Trigger"]
 
-Trigger = Literal["schedule", "manual", "cli", "api", "mcp"]
+Trigger = Literal["schedule", "manual", "cli", "api", "mcp", "change"]
 
 #: the type of a check's settings (its ``settings_model``), for ``CheckContext[MySettings]``
 SettingsT = TypeVar("SettingsT")
@@ -31,6 +31,13 @@ class CheckContext(BaseModel, Generic[SettingsT]):
     ``check`` and ``plugin``. Subprocesses should go through ``run_process``
     (or ``run_process_async``) so the core can kill them on timeout.
     ``state_folder()`` is the check's own folder for caches and state.
+
+    ``trigger`` says why the run happens (``"change"``: files changed).
+    ``changed_paths`` is, for a change-triggered run, the project-relative
+    POSIX paths that changed since this check's last run (added, modified,
+    deleted or renamed, both sides of a rename); ``None`` means "unknown:
+    assess everything" (every other trigger). A plugin may use it to do less
+    work, but must give the same answer a full run would.
     """
 
     model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
@@ -43,6 +50,7 @@ class CheckContext(BaseModel, Generic[SettingsT]):
     logger: Any
     timeout_seconds: float
     trigger: Trigger = "manual"
+    changed_paths: frozenset[str] | None = None
     processes: CheckProcesses = Field(default_factory=CheckProcesses, exclude=True, repr=False)
 
     @property

@@ -53,6 +53,7 @@ class RunJob:
     timeout_seconds: float
     memory_limit_mb: float | None
     trigger: Trigger = "manual"
+    changed_paths: frozenset[str] | None = None
 
     @property
     def check_name(self) -> str:
@@ -73,6 +74,7 @@ class RunJob:
             ),
             timeout_seconds=self.timeout_seconds,
             trigger=self.trigger,
+            changed_paths=self.changed_paths,
             processes=processes,
         )
 

@@ -46,6 +46,7 @@ class RunRequest:
     memory_limit_mb: float | None
     trigger: Trigger = "manual"
     execution: str = "inline"
+    changed_paths: frozenset[str] | None = None
 
 
 @dataclass
@@ -60,6 +61,22 @@ class RunHandle:
     started_at: datetime | None = None
     result: CheckResult | None = None
     done: anyio.Event = field(default_factory=anyio.Event)
+    cancel_requested: str | None = None
+    _scope: anyio.CancelScope | None = field(default=None, repr=False)
+
+    def cancel(self, reason: str = "cancelled") -> bool:
+        """Ask the run to stop; its result becomes a ``cancelled`` error saying ``reason``.
+
+        Safe to call from the event loop only. A queued run is cancelled before it
+        starts; a running one has its executor end it (a worker's whole process
+        tree, a subprocess's tree). :return: false if the run already finished.
+        """
+        if self.result is not None:
+            return False
+        self.cancel_requested = reason
+        if self._scope is not None:
+            self._scope.cancel()
+        return True
 
     @property
     def state(self) -> Literal["queued", "running", "finished"]:
@@ -92,6 +109,18 @@ class CheckRunner:
     def runs(self) -> dict[str, RunHandle]:
         """Every run in progress or queued, by check name (a copy)."""
         return dict(self._inflight)
+
+    def cancel(self, name: str, reason: str = "cancelled") -> RunHandle | None:
+        """Cancel ``name``'s run in progress or queued; ``None`` if there is none.
+
+        The run ends with an error result whose ``details.failure`` is
+        ``"cancelled"`` and whose message says ``reason``; it is recorded and
+        announced like any other result, and joiners receive it.
+        """
+        handle = self._inflight.get(name)
+        if handle is None or not handle.cancel(reason):
+            return None
+        return handle
 
     def set_max_concurrent(self, value: int) -> None:
         """Change the concurrency limit; runs in progress keep their slot."""
@@ -133,23 +162,34 @@ class CheckRunner:
                 assert handle.result is not None
                 return handle.result
         result: CheckResult | None = None
+        started: float | None = None
         try:
-            async with self.limiter:
-                handle.started_at = utc_now()
-                if self._on_started is not None:
-                    self._on_started(handle)
-                started = time.perf_counter()
-                result = await self._execute(entry, request, handle, executors)
-                result = sanitize_result(result, entry.plugin.label, entry.plugin.name)
-                result = result.model_copy(
-                    update={
-                        "check_name": entry.name,
-                        "timestamp": handle.started_at
-                        if could_not_run(result) or result.timestamp is None
-                        else result.timestamp,
-                        "duration_seconds": time.perf_counter() - started,
-                    }
+            with anyio.CancelScope() as scope:
+                handle._scope = scope
+                if handle.cancel_requested is not None:
+                    scope.cancel()
+                async with self.limiter:
+                    handle.started_at = utc_now()
+                    if self._on_started is not None:
+                        self._on_started(handle)
+                    started = time.perf_counter()
+                    result = await self._execute(entry, request, handle, executors)
+            if result is None:  # cancelled through the handle
+                result = error_result(
+                    entry.name, f"run of {entry.name} was {handle.cancel_requested}", "cancelled",
+                    plugin=entry.plugin.name,
                 )
+            result = sanitize_result(result, entry.plugin.label, entry.plugin.name)
+            began = handle.started_at or handle.requested_at
+            result = result.model_copy(
+                update={
+                    "check_name": entry.name,
+                    "timestamp": began
+                    if could_not_run(result) or result.timestamp is None
+                    else result.timestamp,
+                    "duration_seconds": 0.0 if started is None else time.perf_counter() - started,
+                }
+            )
             handle.result = result
             if on_completed is not None:
                 await on_completed(handle, result)
@@ -186,6 +226,7 @@ class CheckRunner:
             timeout_seconds=request.timeout_seconds,
             memory_limit_mb=request.memory_limit_mb,
             trigger=request.trigger,
+            changed_paths=request.changed_paths,
         )
         with structlog.contextvars.bound_contextvars(check=entry.name, plugin=entry.plugin.name):
             return await executor.execute(job)

@@ -184,6 +184,7 @@ class ProcessExecutor(CheckExecutor):
             config=_without_secrets(job.config),
             timeout_seconds=job.timeout_seconds,
             trigger=job.trigger,
+            changed_paths=job.changed_paths,
         )
         try:
             worker = await self._acquire()  # bounded by the worker's own start-up timeout

@@ -56,6 +56,7 @@ class WorkRequest:
     config: Any
     timeout_seconds: float
     trigger: str
+    changed_paths: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

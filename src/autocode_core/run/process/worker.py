@@ -111,6 +111,7 @@ def _run(request: WorkRequest) -> CheckResult:
         logger=structlog.get_logger(f"autocode.check.{request.check_name}"),
         timeout_seconds=request.timeout_seconds,
         trigger=request.trigger,  # type: ignore[arg-type]
+        changed_paths=request.changed_paths,
         processes=CheckProcesses(new_session=False),
     )
     try:
