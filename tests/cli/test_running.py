@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 
@@ -62,6 +63,19 @@ def test_a_server_that_cannot_start_stops_the_daemon_before_any_run(cli) -> None
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert cli.marks() == [] and not DaemonLock(cli.state_dir).is_held()
+
+
+def test_a_port_in_use_is_refused_before_anything_is_written(cli) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        done = cli.run("daemon", "--port", str(port), "--set", "daemon.run_at_start=true")
+    assert done.returncode == 2, done.stderr
+    assert f"api.port: cannot listen on 127.0.0.1:{port}: Address already in use" in done.stderr
+    assert "TaskGroup" not in done.stderr and "Traceback" not in done.stderr
+    assert "daemon_stopped" not in done.stderr + done.stdout  # it never started
+    assert cli.marks() == [] and not cli.state_dir.exists()  # no lock, no state folder
 
 
 def test_a_server_that_cannot_start_says_why(cli) -> None:

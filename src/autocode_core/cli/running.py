@@ -109,7 +109,7 @@ def daemon(args: argparse.Namespace) -> int:
     for info in runtime.failed_plugins:
         log.error("plugin_failed_to_load", plugin=info.name, error=info.error)
     try:
-        from autocode_core.server import service as http_service
+        from autocode_core.server.service import HttpService
     except ImportError as exc:
         log.warning(
             "http_server_unavailable",
@@ -117,7 +117,7 @@ def daemon(args: argparse.Namespace) -> int:
             hint="pip install 'autocode-core[server]' for the HTTP API and the dashboard",
         )
     else:
-        runtime.services.append(http_service)
+        runtime.services.append(HttpService())
 
     async def serve() -> None:
         async with anyio.create_task_group() as tg:

@@ -180,6 +180,9 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
         self._state = DaemonState.STARTING
         try:
             async with AsyncExitStack() as stack:
+                stack.callback(self._release_services)
+                if self._lock is None:  # not taken by __aenter__, which prepared already
+                    self._prepare_services()
                 lock, self._lock = self._lock or self._take_lock(), None
                 stack.callback(lock.release)
                 self._stop_event = anyio.Event()
@@ -200,10 +203,29 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
                 self._state = DaemonState.STOPPING
                 services.cancel_scope.cancel()
         finally:
+            ran = self._started_at is not None
             self._state = DaemonState.STOPPED
             self._runtime = self._token = self._stop_event = self._started_at = None
             self.events.close()
-            log.info("daemon_stopped", project_root=str(self.project_root))
+            if ran:  # one that failed to start says why through its exception, not "stopped"
+                log.info("daemon_stopped", project_root=str(self.project_root))
+
+    def _prepare_services(self) -> None:
+        """Let services fail on their configuration (a port in use) before the lock or any run.
+
+        A service with a ``prepare(daemon)`` method gets it called here; one with
+        a ``release()`` method gets that called when the daemon stops or fails to start.
+        """
+        for service in self.services:
+            prepare = getattr(service, "prepare", None)
+            if prepare is not None:
+                prepare(self)
+
+    def _release_services(self) -> None:
+        for service in self.services:
+            release = getattr(service, "release", None)
+            if release is not None:
+                release()
 
     def _take_lock(self) -> DaemonLock:
         lock = DaemonLock(ensure_state_dir(self.project_root, self.config.daemon.state_dir))
@@ -245,7 +267,12 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
 
     async def __aenter__(self) -> Self:
         # the lock first, outside the task group: its error is not wrapped in a group
-        self._lock = self._take_lock()
+        try:
+            self._prepare_services()
+            self._lock = self._take_lock()
+        except BaseException:
+            self._release_services()
+            raise
         stack = AsyncExitStack()
         group = await stack.enter_async_context(anyio.create_task_group())
         try:
