@@ -17,7 +17,10 @@ def test_check_runs_the_enabled_checks_and_reports_load_failures(cli) -> None:
     done = cli.run("check")
     assert done.returncode == 3, done.stderr  # a plugin failed to load
     lines = done.stdout.splitlines()
-    assert [line.split(":")[0] for line in lines] == ["✅ marked_check", "❌ broken_check"]
+    assert [line.split(":")[0] for line in lines] == [
+        "✅ marked_check", "❌ broken_check", "⏸️ meet_a", "⏸️ meet_b"
+    ]
+    assert lines[2] == "⏸️ meet_a: disabled (daemon.meet_a.enabled = false; `autocode check meet_a` runs it)"
     assert cli.marks() == ["marked_check"]  # meet_a and meet_b are off by default
 
 

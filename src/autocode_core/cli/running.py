@@ -37,6 +37,7 @@ def check(args: argparse.Namespace) -> int:
     known = project.known_checks
     failed = [name for name in known if name not in project.plugins.checks]
     names = list(args.names) or [*project.enabled_checks(), *failed]
+    disabled = [] if args.names else [n for n in project.plugins.checks if n not in names]
     unknown = [n for n in names if n not in known]
     if unknown:
         err(str(CheckNotFoundError(unknown[0], known)))
@@ -60,6 +61,8 @@ def check(args: argparse.Namespace) -> int:
             if args.verbose:
                 for line in finding_lines(result, limit, color=color):
                     out(line)
+        for name in sorted(disabled):  # said, so a check turned off is not mistaken for a pass
+            out(f"⏸️ {name}: disabled (daemon.{name}.enabled = false; `autocode check {name}` runs it)")
     return code
 
 

@@ -218,8 +218,17 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
         """
         for service in self.services:
             prepare = getattr(service, "prepare", None)
-            if prepare is not None:
+            if prepare is None:
+                continue
+            try:
                 prepare(self)
+            except Exception:
+                # another daemon of this project holding the port is the better answer
+                state = self.project.state_dir
+                if state.is_dir() and DaemonLock(state).is_held():
+                    self._release_services()
+                    self._take_lock()  # raises DaemonAlreadyRunningError naming the holder
+                raise
 
     def _release_services(self) -> None:
         for service in self.services:
