@@ -139,3 +139,25 @@ def test_the_pre_commit_hooks_run_autocode_check(findings_env, project) -> None:
     assert manifest.count("entry: autocode check\n") == 2 and manifest.count("pass_filenames: false") == 2
     done = autocode(findings_env, "check", "-v", "quiet_check", cwd=project)  # what the hook runs
     assert done.returncode == 0 and done.stdout.startswith("✅ quiet_check: fine")
+
+
+def test_check_says_once_per_run_which_outputs_git_does_not_ignore(tmp_path) -> None:
+    from autocode_core.testing import make_git_repo
+
+    repo = make_git_repo(tmp_path / "project")
+    repo.write("app.py", "x = 1\n")
+    repo.commit("start")
+    repo.write("app.py", "x = 2\n")
+
+    def check() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "autocode_core.cli", "check", "git_check"],
+            cwd=repo.path, capture_output=True, text=True, timeout=60,
+        )
+
+    first = check()
+    assert first.returncode == 1, first.stderr  # a change: a warning-level summary
+    assert "autocode wrote git_changes.json, which git does not ignore; add it to .gitignore" in first.stderr
+    repo.write(".gitignore", "git_changes.json\n")
+    second = check()
+    assert "does not ignore" not in second.stderr

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import signal
+import subprocess
 import sys
 import time
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import structlog
@@ -28,7 +30,10 @@ from autocode_core.formats.junit import results_junit
 from autocode_core.formats.text import finding_lines
 from autocode_core.models import CheckResult
 
-__all__ = ["check", "daemon"]
+if TYPE_CHECKING:
+    from autocode_core.project import Project
+
+__all__ = ["check", "daemon", "untracked_outputs"]
 
 
 def check(args: argparse.Namespace) -> int:
@@ -63,7 +68,37 @@ def check(args: argparse.Namespace) -> int:
                     out(line)
         for name in sorted(disabled):  # said, so a check turned off is not mistaken for a pass
             out(f"⏸️ {name}: disabled (daemon.{name}.enabled = false; `autocode check {name}` runs it)")
+        loose = untracked_outputs(project, names)
+        if loose:
+            err(
+                f"note: autocode wrote {', '.join(loose)}, which git does not ignore; add "
+                f"{'it' if len(loose) == 1 else 'them'} to .gitignore (`autocode init` offers to)"
+            )
     return code
+
+
+def untracked_outputs(project: Project, names: list[str]) -> list[str]:
+    """The declared outputs of ``names`` that exist and that git neither tracks nor ignores.
+
+    Empty outside a git work tree or when git cannot answer within a few seconds.
+    """
+    from autocode_core.toolkit.git import git_environment
+
+    declared = project.resolved.outputs()
+    paths = sorted({path for name in names for path in declared.get(name, [])})
+    paths = [p for p in paths if not Path(p).is_absolute() and (project.root / p).exists()]
+    if not paths:
+        return []
+    try:
+        done = subprocess.run(
+            ["git", "ls-files", "--others", "--exclude-standard", "--directory", "-z", "--", *paths],
+            cwd=project.root, env=git_environment(), capture_output=True, timeout=5, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    if done.returncode != 0:
+        return []
+    return sorted(p for p in done.stdout.decode("utf-8", "replace").split("\0") if p)
 
 
 async def _run_all(daemon: AutocodeDaemon, names: list[str]) -> list[CheckResult]:
