@@ -45,6 +45,8 @@ def test_all_up_to_date(git_repo):
         "outdated": 0,
         "missing": 0,
         "orphaned": 0,
+        "unknown": 0,
+        "topic": 0,
         "collisions": 0,
     }
     assert result.details["entries"] == []

@@ -26,6 +26,7 @@ from autocode_docs.freshness import assess
 from autocode_docs.git_snapshot import GitSnapshot, read_git_snapshot
 from autocode_docs.history import GitHistory, History, MtimeHistory
 from autocode_docs.layout import ProjectLayout, discover_code_roots
+from autocode_docs.layout_hint import layout_hint, past_paths
 from autocode_docs.report import build_result
 from autocode_docs.settings import DocCheckSettings
 
@@ -117,7 +118,11 @@ def check_docs(
         history = MtimeHistory(root, note)
     docs = sorted(f for f in files if project.layout.in_docs(f))
     states = assess(
-        project, history, docs, tracked=snapshot.tracked if snapshot is not None else None
+        project,
+        history,
+        docs,
+        tracked=snapshot.tracked if snapshot is not None else None,
+        existed=past_paths(snapshot.log) if snapshot is not None else lambda path: False,
     )
     docs_dir_exists = (root / settings.docs_dir).is_dir()
     extra: dict[str, Any] = {
@@ -128,6 +133,9 @@ def check_docs(
     }
     if snapshot is not None:
         extra["git_calls"] = snapshot.calls
+    hint = layout_hint(project, states, files)
+    if hint:
+        extra["layout_hint"] = hint
     extra["index"] = _write_index(root, settings, docs, history, docs_dir_exists)
     return build_result(
         states,
@@ -158,6 +166,7 @@ def _write_index(
             history.last_change,
             history.is_uncommitted,
             output_path=shown,
+            doc_format=settings.doc_format,
         )
         info["written"] = write_docs_index(path, data)
         info["stats"] = data["documentation_stats"]

@@ -8,9 +8,13 @@
    untracked, not ignored, with deletions and unstaged changes; the toolkit's
    ``list_project_files``),
 3. ``git diff --cached --name-status`` (staged changes and deletions),
-4. one ``git log --name-status`` over the folders of interest,
+4. one ``git log --name-status --parents`` over the folders of interest,
+5. one ``git diff-tree --stdin`` over the commits of that log that added
+   files (when there are any): an addition that is a pure rename from outside
+   the log's folders (code moved into the project) is not a content change,
 
-plus ``git rev-parse --verify HEAD`` only when the log fails (a repository with
+plus ``git rev-parse --git-path shallow`` in a shallow clone (the commits
+where its history stops), ``git rev-parse --verify HEAD`` only when the log fails (a repository with
 no commits yet) and ``git check-ignore`` only when a project in a subfolder of
 a repository shows no files at all (a folder the enclosing repository
 ignores counts as "not a git repository"). Every command uses ``-z`` so any
@@ -36,9 +40,9 @@ from autocode_core.toolkit import (
     head_commit,
     list_project_files,
 )
-from autocode_docs.git_log import GitLog, parse_git_log
+from autocode_docs.git_log import GitLog, parse_git_log, pure_moves
 
-__all__ = ["STAGED_COMMAND", "GitSnapshot", "log_command", "read_git_snapshot"]
+__all__ = ["MOVES_COMMAND", "STAGED_COMMAND", "GitSnapshot", "log_command", "read_git_snapshot"]
 
 
 @dataclass
@@ -51,7 +55,9 @@ class GitSnapshot:
     * ``untracked``: files git neither tracks nor ignores;
     * ``dirty``: tracked files with staged or unstaged changes (new paths of
       staged renames included);
-    * ``log``: history of the folders of interest (see ``GitLog``).
+    * ``log``: history of the folders of interest (see ``GitLog``);
+    * ``shallow``: the clone is shallow; ``boundary`` the log indexes of the
+      commits where its history stops (their parents are not in the clone).
 
     Files under folders the toolkit's skip rule leaves out (virtualenvs,
     ``node_modules``, build output, caches, the state folder) are in none of
@@ -64,6 +70,9 @@ class GitSnapshot:
     dirty: set[str] = field(default_factory=set)
     log: GitLog = field(default_factory=GitLog)
     calls: int = 0
+    shallow: bool = False
+    boundary: set[int] = field(default_factory=set)
+    head: str | None = None
 
     @property
     def files(self) -> set[str]:
@@ -85,12 +94,25 @@ def log_command(pathspecs: Sequence[str]) -> list[str]:
         "-M",
         "--no-color",
         "--no-ext-diff",
-        "--format=%x1e%H %ct",
+        "--parents",
+        "--format=%x1e%H %ct %P",
         "HEAD",
         "--",
         *pathspecs,
     ]
 
+
+#: the 100% renames of the commits given on stdin, anywhere in the repository
+MOVES_COMMAND = [
+    "diff-tree",
+    "--stdin",
+    "-z",
+    "-r",
+    "-M",
+    "--name-status",
+    "--diff-filter=R",
+    "--no-ext-diff",
+]
 
 #: staged changes: the index against ``HEAD`` (against nothing before the first commit)
 STAGED_COMMAND = [
@@ -124,6 +146,17 @@ def _parse_staged(data: bytes, strip: Callable[[str], str | None], snap: GitSnap
         (snap.deleted if status[0] == "D" else snap.dirty).add(path)
 
 
+def _boundary(git: GitRunner, log: GitLog) -> set[int]:
+    """Log indexes of the commits listed in the repository's ``shallow`` file."""
+    where = os.fsdecode(git(["rev-parse", "--git-path", "shallow"])).strip()
+    path = git.cwd / where
+    try:
+        shas = set(path.read_text(encoding="ascii").split())
+    except OSError:
+        return set()
+    return {i for i, c in enumerate(log.commits) if c.sha in shas}
+
+
 def read_git_snapshot(
     git: GitRunner,
     pathspecs: Callable[[set[str]], Sequence[str]] | None = None,
@@ -144,7 +177,8 @@ def read_git_snapshot(
     :raises GitNotFoundError: git is not installed.
     :raises GitError: a git command failed for another reason.
     """
-    prefix = find_work_tree(git).prefix
+    tree = find_work_tree(git)
+    prefix = tree.prefix
 
     def strip(path: str) -> str | None:
         if not prefix:
@@ -179,5 +213,13 @@ def read_git_snapshot(
         snap.log = GitLog()  # no commits yet
     else:
         snap.log = parse_git_log(log.stdout, strip)
+        if snap.log.added:
+            shas = "".join(snap.log.commits[i].sha + "\n" for i in sorted(snap.log.added))
+            moved = pure_moves(git.run(MOVES_COMMAND, input=shas.encode()).stdout)
+            if moved:
+                snap.log = parse_git_log(log.stdout, strip, moved)
+    if tree.shallow:
+        snap.shallow = True
+        snap.boundary = _boundary(git, snap.log)
     snap.calls = git.calls
     return snap
