@@ -64,6 +64,7 @@ def layout_hint(project: ProjectLayout, states: Iterable[DocState], files: set[s
         1 for s in states if s.doc_type == "file" and s.status == "missing"
     )
     unmatched = counts.get("orphaned", 0) + counts.get("topic", 0)
+    matched = sum(counts.get(k, 0) for k in ("up_to_date", "outdated", "unknown"))
     current = f"{settings.docs_dir}/{settings.doc_template}.{settings.doc_format}"
     if matched_files * 2 < len(project.file_docs):
         best, best_count = None, matched_files
@@ -80,7 +81,7 @@ def layout_hint(project: ProjectLayout, states: Iterable[DocState], files: set[s
                 f"only {matched_files} of {len(project.file_docs)} code files have a document "
                 f"at {current}; with {setting} in [checks.doc_check], {best_count} would"
             )
-    if unmatched > matched_files and counts.get("missing", 0):
+    if unmatched > matched and counts.get("missing", 0):
         return (
             f"{unmatched} documents under {settings.docs_dir}/ match no code file while "
             f"{counts['missing']} expected documents are missing: the docs may not mirror "
