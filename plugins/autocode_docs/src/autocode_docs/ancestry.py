@@ -20,7 +20,7 @@ read (its ``--parents`` graph), without another git call:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from autocode_docs.git_log import GitLog
 
@@ -52,15 +52,16 @@ def _ancestor_sets(parents: Sequence[Sequence[int]], keep: set[int]) -> dict[int
 class Ancestry:
     """Ancestry questions about the commits of one log.
 
-    :param needed: the commits that will be asked about as "document
-        commits" (``unseen``'s ``seen_by``); others answer as if unknown.
+    :param needed: gives the commits that will be asked about as "document
+        commits" (``unseen``'s ``seen_by``; others answer as if they had no
+        ancestors); called only when the log has merges.
     """
 
-    def __init__(self, log: GitLog, needed: Iterable[int]) -> None:
+    def __init__(self, log: GitLog, needed: Callable[[], Iterable[int]]) -> None:
         self.linear = not log.has_merges
         self._sets: dict[int, int] = {}
         if not self.linear:
-            self._sets = _ancestor_sets(log.parents, set(needed))
+            self._sets = _ancestor_sets(log.parents, set(needed()))
 
     def unseen(self, commits: Sequence[int], seen_by: Sequence[int]) -> list[int]:
         """The ``commits`` that are not ancestors of (nor equal to) any of ``seen_by``."""

@@ -28,6 +28,7 @@ file time otherwise. Keys are sorted, so equal trees give equal JSON.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,16 +59,35 @@ def build_docs_index(
     output_path: str = ".clinerules/docs_index.json",
     now: datetime | None = None,
     doc_format: str = "md",
+    texts: dict[str, tuple[int, int, str | None, str | None]] | None = None,
 ) -> dict[str, Any]:
     """The index of the documents among ``docs`` (paths relative to ``root``).
 
     :param doc_format: ``"md"`` (Markdown) or ``"rst"`` (reStructuredText):
         which files are documents, and how titles and purposes are read.
+    :param texts: a cache of ``(mtime_ns, size, purpose, title)`` by document,
+        read and updated: an unchanged document is not read again.
     """
     ext = "." + doc_format
     purpose_of, title_of = (
         (rst_purpose, rst_title) if doc_format == "rst" else (extract_purpose, extract_title)
     )
+
+    def read(doc: str) -> tuple[str | None, str | None]:
+        """(purpose, title) of ``doc``, from ``texts`` while size and mtime match."""
+        try:
+            info = os.stat(root / doc)
+        except OSError:
+            return None, None
+        known = texts.get(doc) if texts is not None else None
+        if known is not None and known[:2] == (info.st_mtime_ns, info.st_size):
+            return known[2], known[3]
+        text = _read(root / doc)
+        found = purpose_of(text), title_of(text)
+        if texts is not None:
+            texts[doc] = (info.st_mtime_ns, info.st_size, *found)
+        return found
+
     prefix = docs_dir + "/"
     top: dict[str, Any] = {}
     folders: dict[str, dict[str, Any]] = {docs_dir: top}
@@ -82,10 +102,10 @@ def build_docs_index(
 
     title = None
     for doc in sorted(d for d in docs if d.startswith(prefix) and d.endswith(ext)):
-        text = _read(root / doc)
+        purpose, doc_title = read(doc)
         folder, _, name = doc.rpartition("/")
         entry: dict[str, Any] = {
-            "purpose": purpose_of(text),
+            "purpose": purpose,
             "last_modified": last_change(doc),
         }
         if is_uncommitted(doc):
@@ -93,7 +113,7 @@ def build_docs_index(
         target = node(folder)
         if name == "_index" + ext:
             if folder == docs_dir:
-                title = title_of(text)
+                title = doc_title
             if target.get("type") != "module":
                 target.update(
                     {"type": "root" if folder == docs_dir else "index", "index_file": doc, **entry}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import Any, Literal
 
 from autocode_docs.history import History, Verdict
@@ -75,6 +76,8 @@ def assess(
     docs: Iterable[str],
     tracked: set[str] | None = None,
     existed: Callable[[str], bool] = lambda path: False,
+    previous: dict[str, DocState] | None = None,
+    only: set[str] | None = None,
 ) -> list[DocState]:
     """Every expected document's state, plus orphans and topic docs, sorted by document path.
 
@@ -82,21 +85,30 @@ def assess(
     :param tracked: tracked files (git mode): the project index follows these
         only; ``None`` means every code file.
     :param existed: whether a code path existed in the history (git mode).
+    :param previous: the states of a previous run with the same inputs
+        except for ``only`` (``run_cache``): every expected document not in
+        ``only`` keeps its previous state; ``None`` judges every document.
+    :param only: with ``previous``, the documents to judge again.
     """
     existing = set(docs)
     states: list[DocState] = []
+
+    def judge(doc: str, code: str, kind: DocType, verdict: Callable[[], Verdict]) -> None:
+        kept = previous.get(doc) if previous is not None and doc not in (only or ()) else None
+        if kept is not None:
+            states.append(kept)
+        else:
+            states.append(_state(doc, code, kind, verdict() if doc in existing else None))
+
     if project.code_files:
         doc = project.layout.index_doc
         codes = [c for c in project.code_files if tracked is None or c in tracked]
-        verdict = history.folder_verdict(None, codes, doc) if doc in existing else None
-        states.append(_state(doc, ".", "index", verdict))
+        judge(doc, ".", "index", lambda: history.folder_verdict(None, codes, doc))
     for doc, folder in project.module_docs.items():
         codes = project.folder_code[folder]
-        verdict = history.folder_verdict(folder, codes, doc) if doc in existing else None
-        states.append(_state(doc, folder or ".", "module", verdict))
+        judge(doc, folder or ".", "module", partial(history.folder_verdict, folder, codes, doc))
     for doc, code in project.file_docs.items():
-        verdict = history.file_verdict(code, doc) if doc in existing else None
-        states.append(_state(doc, code, "file", verdict))
+        judge(doc, code, "file", partial(history.file_verdict, code, doc))
     for doc, code, orphan in project.unmatched_docs(existing, existed):
         if orphan:
             kind: DocType = "module" if project.layout.is_module_doc(doc) else "file"

@@ -146,6 +146,22 @@ def _parse_staged(data: bytes, strip: Callable[[str], str | None], snap: GitSnap
         (snap.deleted if status[0] == "D" else snap.dirty).add(path)
 
 
+def _read_log(git: GitRunner, specs: list[str], strip: Callable[[str], str | None]) -> GitLog:
+    """``git log`` over ``specs``, then ``git diff-tree`` for the commits that added files."""
+    log = git.run(log_command(specs), check=False)
+    if log.returncode != 0:
+        if head_commit(git) is not None:
+            raise GitError.from_completed(log_command(specs), log)
+        return GitLog()  # no commits yet
+    parsed = parse_git_log(log.stdout, strip)
+    if parsed.added:
+        shas = "".join(parsed.commits[i].sha + "\n" for i in sorted(parsed.added))
+        moved = pure_moves(git.run(MOVES_COMMAND, input=shas.encode()).stdout)
+        if moved:
+            parsed = parse_git_log(log.stdout, strip, moved)
+    return parsed
+
+
 def _boundary(git: GitRunner, log: GitLog) -> set[int]:
     """Log indexes of the commits listed in the repository's ``shallow`` file."""
     where = os.fsdecode(git(["rev-parse", "--git-path", "shallow"])).strip()
@@ -163,6 +179,7 @@ def read_git_snapshot(
     *,
     keep: Iterable[str] = (),
     state_dir: str | None = ".autocode",
+    log_store: dict[str, GitLog] | None = None,
 ) -> GitSnapshot:
     """Read tracked/untracked/changed files and history in a bounded number of git calls.
 
@@ -172,6 +189,10 @@ def read_git_snapshot(
     :param keep: folders to list even where the skip rule would not (the docs
         and code folders).
     :param state_dir: the state folder, left out of the listing.
+    :param log_store: parsed logs by ``HEAD`` and pathspecs, from earlier
+        runs (``run_cache``): with one for the current ``HEAD`` no ``git log``
+        runs; a new log replaces the store's content. Costs one ``git
+        rev-parse HEAD``; not used in shallow clones.
     :raises NotAGitRepositoryError: the project root is not in a git work
         tree, or the enclosing repository ignores it.
     :raises GitNotFoundError: git is not installed.
@@ -206,18 +227,18 @@ def read_git_snapshot(
             "the project folder is ignored by the enclosing git repository"
         )
     specs = [f":(literal){p}" for p in (pathspecs(snap.files) if pathspecs else ()) if p] or ["."]
-    log = git.run(log_command(specs), check=False)
-    if log.returncode != 0:
-        if head_commit(git) is not None:
-            raise GitError.from_completed(log_command(specs), log)
-        snap.log = GitLog()  # no commits yet
+    key = None
+    if log_store is not None and not tree.shallow:
+        snap.head = head_commit(git)
+        key = "\0".join([snap.head or "", prefix, *specs])
+    cached = log_store.get(key) if log_store is not None and key is not None else None
+    if cached is not None:
+        snap.log = cached
     else:
-        snap.log = parse_git_log(log.stdout, strip)
-        if snap.log.added:
-            shas = "".join(snap.log.commits[i].sha + "\n" for i in sorted(snap.log.added))
-            moved = pure_moves(git.run(MOVES_COMMAND, input=shas.encode()).stdout)
-            if moved:
-                snap.log = parse_git_log(log.stdout, strip, moved)
+        snap.log = _read_log(git, specs, strip)
+        if log_store is not None and key is not None and snap.head is not None:
+            log_store.clear()
+            log_store[key] = snap.log
     if tree.shallow:
         snap.shallow = True
         snap.boundary = _boundary(git, snap.log)

@@ -136,8 +136,10 @@ class GitHistory:
                     self._deleted_by_folder[folder] = True
                 self._deleted_by_folder[None] = True
         log = snapshot.log
-        needed = {c for path, commits in log.changes.items() if layout.in_docs(path) for c in commits}
-        self.ancestry = Ancestry(log, needed)
+        self.ancestry = Ancestry(
+            log,
+            lambda: {c for path, cs in log.changes.items() if layout.in_docs(path) for c in cs},
+        )
 
     @staticmethod
     def _commits_by_folder(snapshot: GitSnapshot, layout: Layout) -> dict[str | None, list[int]]:

@@ -63,6 +63,8 @@ class Layout:
         self.skip_files = frozenset(settings.skip_files)
         self.roots = sorted(set(roots))
         self._is_code: dict[str, bool] = {}
+        self._folder_ok: dict[tuple[str, str], bool] = {}
+        self._folders: dict[str, list[str]] = {}
         self._spec = None
         if settings.exclude:
             import pathspec  # imported only when the user has patterns
@@ -90,10 +92,13 @@ class Layout:
         """Extension, folder and exclusion rules, for a file under ``root``."""
         if self.code_extension(path) is None or self.in_docs(path) or not _under(path, root):
             return False
-        inner = path[len(root) + 1 :] if root else path
-        if any(_excluded_dir(part) for part in inner.split("/")[:-1]):
-            return False
-        return not self.is_user_excluded(path)
+        folder = parent_folder(path)
+        ok = self._folder_ok.get((folder, root))
+        if ok is None:
+            inner = folder[len(root) + 1 :] if root else folder
+            ok = not any(_excluded_dir(part) for part in inner.split("/") if part)
+            self._folder_ok[(folder, root)] = ok
+        return ok and not self.is_user_excluded(path)
 
     def is_code(self, path: str) -> bool:
         """True if ``path`` (existing or not) would be code under one of ``roots``."""
@@ -106,6 +111,13 @@ class Layout:
 
     def folders_of(self, path: str) -> list[str]:
         """Folders from ``path``'s parent up to its (innermost) code root, inclusive."""
+        parent = parent_folder(path)
+        found = self._folders.get(parent)
+        if found is None:
+            found = self._folders[parent] = self._folders_of(path)
+        return found
+
+    def _folders_of(self, path: str) -> list[str]:
         roots = [r for r in self.roots if not r or path.startswith(r + "/")]
         root = max(roots, key=len) if roots else ""
         out = []
