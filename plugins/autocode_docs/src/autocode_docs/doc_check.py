@@ -166,10 +166,12 @@ def check_docs(
     if hint:
         extra["layout_hint"] = hint
     texts = cache.texts if cache is not None else None
+    texts_before = dict(texts) if texts is not None else None
     extra["index"] = _write_index(root, settings, docs, history, docs_dir_exists, texts)
     if cache is not None and cache_dir is not None:
-        remember(cache, snapshot, settings_key, states)
-        save_cache(cache_dir, cache)
+        changed = remember(cache, snapshot, settings_key, states) or texts != texts_before
+        if changed or (snapshot is not None and snapshot.log_read):
+            save_cache(cache_dir, cache)
     return build_result(
         states,
         project.collisions,

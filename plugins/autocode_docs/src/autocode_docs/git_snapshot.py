@@ -56,6 +56,8 @@ class GitSnapshot:
     * ``dirty``: tracked files with staged or unstaged changes (new paths of
       staged renames included);
     * ``log``: history of the folders of interest (see ``GitLog``);
+    * ``head``: the ``HEAD`` commit when a ``log_store`` was given;
+      ``log_read``: the log was read from git (not found in the store);
     * ``shallow``: the clone is shallow; ``boundary`` the log indexes of the
       commits where its history stops (their parents are not in the clone).
 
@@ -73,6 +75,7 @@ class GitSnapshot:
     shallow: bool = False
     boundary: set[int] = field(default_factory=set)
     head: str | None = None
+    log_read: bool = False
 
     @property
     def files(self) -> set[str]:
@@ -236,6 +239,7 @@ def read_git_snapshot(
         snap.log = cached
     else:
         snap.log = _read_log(git, specs, strip)
+        snap.log_read = True
         if log_store is not None and key is not None and snap.head is not None:
             log_store.clear()
             log_store[key] = snap.log

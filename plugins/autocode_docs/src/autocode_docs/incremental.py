@@ -64,15 +64,27 @@ def affected_docs(
 
 def remember(
     cache: RunCache, snapshot: GitSnapshot | None, settings_key: str, states: Sequence[DocState]
-) -> None:
-    """Keep this run's inputs and states in ``cache`` for the next run (git mode only)."""
+) -> bool:
+    """Keep this run's inputs and states in ``cache`` for the next run (git mode only).
+
+    :return: True if anything differs from what the cache held.
+    """
     if snapshot is None or snapshot.head is None:
+        changed = cache.head is not None or bool(cache.states)
         cache.head, cache.states = None, {}
-        return
-    cache.head = snapshot.head
-    cache.settings_key = settings_key
-    cache.tracked = frozenset(snapshot.tracked)
-    cache.untracked = frozenset(snapshot.untracked)
-    cache.deleted = frozenset(snapshot.deleted)
-    cache.dirty = frozenset(snapshot.dirty)
-    cache.states = {s.doc_path: s for s in states}
+        return changed
+    new = RunCache(
+        logs=cache.logs,
+        head=snapshot.head,
+        settings_key=settings_key,
+        tracked=frozenset(snapshot.tracked),
+        untracked=frozenset(snapshot.untracked),
+        deleted=frozenset(snapshot.deleted),
+        dirty=frozenset(snapshot.dirty),
+        states={s.doc_path: s for s in states},
+        texts=cache.texts,
+    )
+    if new == cache:
+        return False
+    cache.__dict__.update(new.__dict__)
+    return True

@@ -104,9 +104,13 @@ class Layout:
         """True if ``path`` (existing or not) would be code under one of ``roots``."""
         found = self._is_code.get(path)
         if found is None:
-            found = self._is_code[path] = any(
-                self.looks_like_code(path, root) for root in self.roots if _under(path, root)
-            )
+            found = False
+            if self.code_extension(path) is not None:
+                for root in self.roots:
+                    if _under(path, root) and self.looks_like_code(path, root):
+                        found = True
+                        break
+            self._is_code[path] = found
         return found
 
     def folders_of(self, path: str) -> list[str]:
