@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from autocode_core import CheckContext, CheckPlugin, CheckResult
@@ -35,12 +36,17 @@ class DocCheckPlugin(CheckPlugin[DocCheckSettings]):
         ``context.changed_paths``) judges again only what the change affects.
         """
         changed = context.changed_paths if context.trigger == "change" else None
+        try:
+            cache_dir: Path | None = context.state_folder()
+        except OSError as exc:  # a read-only project: run without the cache
+            context.logger.warning("doc_check_cache_unavailable", error=str(exc))
+            cache_dir = None
         result = check_docs(
             context.project_root,
             context.settings,
             git=GitRunner.from_context(context),
             state_dir=context.config.daemon.state_dir,
-            cache_dir=context.state_folder(),
+            cache_dir=cache_dir,
             changed_paths=changed,
         )
         result = result.model_copy(update={"findings": findings_from_details(result.details)})
