@@ -8,16 +8,28 @@ changing 1% of the code), leaves a few uncommitted edits, and times:
 * baseline: a plain ``os.walk`` + ``os.stat`` of every file of the same tree;
 * ``check_docs`` in git mode (first run, which writes the docs index, then
   the median of warm runs, which leave the unchanged index alone);
-* ``check_docs`` in mtime mode on the same tree.
+* ``check_docs`` in mtime mode on the same tree;
+* ``check_docs`` with its cache folder (``cache_dir``: the git log kept by
+  ``HEAD``, the index texts by size and mtime), warm;
+* a change-triggered run after editing one code file (``changed_paths``).
 
-Prints seconds, ratios against the baseline, and the number of git calls.
+Then a second repository with ``--commits`` commits of history (20,000 by
+default, written in one ``git fast-import`` stream: 1,000 code files with
+docs, one file changed per commit, a side branch merged every 50 commits)
+and the same measurements against a walk of that tree, cold (no cache) and
+warm.
 
-    python bench/bench_docs.py [--files 10000] [--runs 3]
+Prints seconds, ratios against the baseline measured in the same run, and
+the number of git calls. Runs against older versions of ``check_docs``
+(without ``cache_dir``) too, leaving the cached rows out.
+
+    python bench/bench_docs.py [--files 10000] [--commits 20000] [--runs 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import statistics
 import subprocess
@@ -91,6 +103,63 @@ def walk_and_stat(root: Path) -> int:
     return count
 
 
+CACHED = "cache_dir" in inspect.signature(check_docs).parameters
+
+
+def fast_import_history(root: Path, commits: int, files: int = 1000) -> None:
+    """A repository of ``commits`` commits in one ``git fast-import`` stream (see the docstring)."""
+    git(root, "init", "-q", "-b", "main")
+    out: list[bytes] = []
+
+    def data(text: str) -> None:
+        raw = text.encode()
+        out.append(b"data %d\n%s\n" % (len(raw), raw))
+
+    def header(ref: str, mark: int, when: int, message: str) -> None:
+        out.append(f"commit {ref}\nmark :{mark}\n".encode())
+        out.append(f"committer bench <bench@example.invalid> {when} +0000\n".encode())
+        data(message)
+
+    start = 1_700_000_000
+    header("refs/heads/main", 1, start, "initial")
+    out.append(b"M 100644 inline app/__init__.py\n")
+    data("")
+    for f in range(files):
+        out.append(f"M 100644 inline app/p{f // 100:02d}/m{f:04d}.py\n".encode())
+        data(f"V = {f}\n")
+        out.append(f"M 100644 inline docs/app/p{f // 100:02d}/m{f:04d}.md\n".encode())
+        data(f"# m{f}\n\n## Purpose\nModule {f}.\n")
+        if f % 100 == 0:
+            out.append(f"M 100644 inline app/p{f // 100:02d}/__init__.py\n".encode())
+            data("")
+    main_tip, side_tip = 1, 0
+    for i in range(2, commits + 1):
+        f = (i * 7919) % files
+        phase = i % 50
+        on_side = 10 <= phase < 25
+        ref = "refs/heads/side" if on_side else "refs/heads/main"
+        header(ref, i, start + i * 60, f"change {i}")
+        if on_side:
+            out.append(f"from :{side_tip if phase > 10 else main_tip}\n".encode())
+        else:
+            out.append(f"from :{main_tip}\n".encode())
+            if phase == 25 and side_tip:
+                out.append(f"merge :{side_tip}\n".encode())
+        folder = f"p{f // 100:02d}/m{f:04d}"
+        path = f"docs/app/{folder}.md" if i % 3 == 0 else f"app/{folder}.py"
+        out.append(f"M 100644 inline {path}\n".encode())
+        data(f"# change {i}\n" if path.endswith(".md") else f"V = {i}\n")
+        if on_side:
+            side_tip = i
+        else:
+            main_tip = i
+    subprocess.run(
+        ["git", "fast-import", "--quiet"], cwd=root, env=GIT_ENV, check=True,
+        input=b"".join(out),
+    )
+    git(root, "checkout", "-q", "-f", "main")
+
+
 def timed(fn):
     start = time.perf_counter()
     value = fn()
@@ -101,6 +170,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--commits", type=int, default=20_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-docs-") as tmp:
         root = Path(tmp) / "project"
@@ -135,8 +205,6 @@ def main() -> None:
             f"index written on first run: {result.details['index']['written']}, "
             f"on warm runs: {warm_result.details['index']['written']}"
         )
-        print()
-        print(f"{'measurement':<44}{'seconds':>10}{'x baseline':>12}")
         rows = [
             (f"baseline: walk + stat of {files} files", baseline),
             ("doc_check git mode, first run (writes index)", first),
@@ -144,8 +212,73 @@ def main() -> None:
             ("doc_check git mode, index disabled", noindex_time),
             ("doc_check mtime mode, index disabled", mtime_time),
         ]
-        for label, seconds in rows:
-            print(f"{label:<44}{seconds:>10.3f}{seconds / baseline:>12.1f}")
+        if CACHED:
+            cache = Path(tmp) / "cache"
+            noindex_cold = [timed(lambda: check_docs(root, git_noindex))[0] for _ in range(args.runs)]
+            check_docs(root, git_settings, cache_dir=cache)
+            cached = statistics.median(
+                timed(lambda: check_docs(root, git_settings, cache_dir=cache))[0]
+                for _ in range(args.runs)
+            )
+            cached_noindex = statistics.median(
+                timed(lambda: check_docs(root, git_noindex, cache_dir=cache))[0]
+                for _ in range(args.runs)
+            )
+            edited = code[1234]
+            edited.write_text(edited.read_text() + "EDITED = 1\n")
+            changed = frozenset({edited.relative_to(root).as_posix()})
+            change_time, change_result = timed(
+                lambda: check_docs(root, git_noindex, cache_dir=cache, changed_paths=changed)
+            )
+            rows += [
+                ("doc_check git mode, index disabled (again)", statistics.median(noindex_cold)),
+                ("doc_check with cache, warm (index unchanged)", cached),
+                ("doc_check with cache, warm, index disabled", cached_noindex),
+                ("change-triggered run, one file edited, no index", change_time),
+            ]
+            print(f"change-triggered run judged again: {change_result.details['incremental']}")
+        report(rows, baseline)
+        history_bench(Path(tmp), args)
+
+
+def report(rows: list[tuple[str, float]], baseline: float) -> None:
+    print()
+    print(f"{'measurement':<46}{'seconds':>10}{'x baseline':>12}")
+    for label, seconds in rows:
+        print(f"{label:<46}{seconds:>10.3f}{seconds / baseline:>12.1f}")
+    print()
+
+
+def history_bench(tmp: Path, args: argparse.Namespace) -> None:
+    """doc_check on a repository with ``args.commits`` commits of history."""
+    if args.commits <= 0:
+        return
+    root = tmp / "history"
+    root.mkdir()
+    setup, _ = timed(lambda: fast_import_history(root, args.commits))
+    print(f"generated {args.commits} commits (merges every 50) with fast-import in {setup:.1f}s")
+    baseline = statistics.median(timed(lambda: walk_and_stat(root))[0] for _ in range(args.runs))
+    noindex = DocsConfig.model_validate({"index": {"enabled": False}})
+    cold = [timed(lambda: check_docs(root, noindex)) for _ in range(args.runs)]
+    result = cold[-1][1]
+    print(f"documents judged: {result.details['total_documents']}  counts: {result.details['counts']}")
+    rows = [
+        ("baseline: walk + stat", baseline),
+        ("doc_check, 20k-commit history, no cache", statistics.median(t for t, _ in cold)),
+    ]
+    if CACHED:
+        cache = tmp / "history-cache"
+        check_docs(root, noindex, cache_dir=cache)
+        rows.append(
+            (
+                "doc_check, 20k-commit history, cache warm",
+                statistics.median(
+                    timed(lambda: check_docs(root, noindex, cache_dir=cache))[0]
+                    for _ in range(args.runs)
+                ),
+            )
+        )
+    report(rows, baseline)
 
 
 if __name__ == "__main__":

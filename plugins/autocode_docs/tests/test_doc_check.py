@@ -45,6 +45,8 @@ def test_all_up_to_date(git_repo):
         "outdated": 0,
         "missing": 0,
         "orphaned": 0,
+        "unknown": 0,
+        "topic": 0,
         "collisions": 0,
     }
     assert result.details["entries"] == []
@@ -383,3 +385,69 @@ def test_git_hook_variables_do_not_redirect_the_check(tmp_path, monkeypatch):
 
     assert result.status == "success", result.details["entries"]
     assert result.details["history"] == "git" and result.details["code_files"] == 3
+
+
+def test_topic_guides_are_not_orphans_but_deleted_code_and_mirrored_docs_are(git_repo):
+    git_repo.write("src/click/__init__.py", "")
+    git_repo.write("src/click/core.py", "CORE = 1\n")
+    git_repo.write("src/click/old.py", "OLD = 1\n")
+    git_repo.write("docs/_index.md", "# click\n")
+    git_repo.write("docs/click/_module.md", "# click\n")
+    git_repo.write("docs/click/core.md", "# core\n")
+    git_repo.write("docs/click/old.md", "# old\n")
+    git_repo.write("docs/click/never.md", "# in the mirrored tree\n")
+    git_repo.write("docs/advanced.md", "# Advanced patterns\n")
+    git_repo.write("docs/why.md", "# Why click\n")
+    git_repo.commit("project")
+    git_repo.git("rm", "-q", "src/click/old.py")
+    git_repo.commit("old is gone")
+    result = run(git_repo.path, doc_template="{import_path}")
+    entries = by_doc(result)
+    assert entries["docs/click/old.md"]["status"] == "orphaned"
+    assert entries["docs/click/old.md"]["code_path"] == "src/click/old.py"
+    assert entries["docs/click/never.md"]["status"] == "orphaned"
+    assert "docs/advanced.md" not in entries and "docs/why.md" not in entries
+    assert result.details["topic_docs"] == ["docs/advanced.md", "docs/why.md"]
+    assert result.details["counts"]["topic"] == 2 and result.details["counts"]["orphaned"] == 2
+    assert "layout_hint" not in result.details
+
+
+def test_layout_hint_names_the_template_that_fits(git_repo):
+    git_repo.write("src/click/__init__.py", "")
+    for name in ("core", "types", "utils"):
+        git_repo.write(f"src/click/{name}.py", "X = 1\n")
+        git_repo.write(f"docs/click/{name}.md", f"# {name}\n")
+    git_repo.write("docs/why.md", "# Why\n")
+    git_repo.commit("project")
+    hint = run(git_repo.path).details["layout_hint"]
+    assert 'doc_template = "{import_path}"' in hint and "3 would" in hint
+    assert "layout_hint" not in run(git_repo.path, doc_template="{import_path}").details
+    git_repo.write("docs/a.md", "# guide\n")
+    git_repo.write("docs/b.md", "# guide\n")
+    git_repo.write("docs/c.md", "# guide\n")
+    git_repo.commit("guides only, under a layout that documents nothing")
+    hint = run(git_repo.path, doc_template="api/{path}").details["layout_hint"]
+    assert "match no code file" in hint or "would" in hint
+
+
+def test_rst_docs_with_a_template_feed_the_check_and_the_index(git_repo):
+    git_repo.write("src/click/__init__.py", "")
+    git_repo.write("src/click/core.py", "CORE = 1\n")
+    git_repo.write("docs/_index.rst", "Click\n=====\n\nPurpose\n-------\nCommand lines.\n")
+    git_repo.write("docs/click/_module.rst", "click\n=====\n")
+    git_repo.write("docs/click/core.rst", "core\n====\n\nPurpose\n-------\nThe **core**.\n")
+    git_repo.write("docs/click/core.md", "# stray markdown, not a document in rst mode\n")
+    git_repo.commit("rst docs")
+    result = check_docs(
+        git_repo.path, DocsConfig(doc_template="{import_path}", doc_format="rst")
+    )
+    assert result.status == "success", result.details
+    assert result.details["counts"]["up_to_date"] == 3
+    import json
+
+    index = json.loads((git_repo.path / ".clinerules/docs_index.json").read_text())
+    assert index["project_name"] == "Click"
+    click = index["structure"]["docs/"]["subdirectories"]["docs/click/"]
+    assert click["module_file"] == "docs/click/_module.rst"
+    assert click["files"]["docs/click/core.rst"]["purpose"] == "The core."
+    assert list(click["files"]) == ["docs/click/core.rst"]

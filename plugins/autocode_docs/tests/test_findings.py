@@ -51,3 +51,20 @@ def test_module_documents_and_collisions() -> None:
 def test_entries_past_max_entries_are_counted() -> None:
     (finding,) = findings_from_details({"entries": [], "entries_truncated": 3})
     assert (finding.kind, finding.data) == ("not_listed", {"count": 3})
+
+
+def test_unknown_documents_and_the_layout_hint_are_info_findings():
+    details = {
+        "entries": [],
+        "counts": {"unknown": 3},
+        "unknown": ["docs/a.md", "docs/b.md"],
+        "history_note": "shallow clone: history stops at 1 commit(s)",
+        "layout_hint": "only 0 of 3 code files have a document",
+    }
+    found = findings_from_details(details)
+    assert [(f.kind, f.severity) for f in found] == [
+        ("unknown_docs", "info"),
+        ("layout_hint", "info"),
+    ]
+    assert found[0].data == {"count": 3, "docs": ["docs/a.md", "docs/b.md"]}
+    assert "shallow clone" in found[0].message

@@ -78,4 +78,4 @@ def test_strip_maps_and_drops_paths(git_repo):
 def test_log_command_reads_names_and_renames_without_user_formatting():
     args = log_command([":(literal)pkg"])
     assert args[0] == "log" and args[-2:] == ["--", ":(literal)pkg"]
-    assert {"-z", "--name-status", "-M", "--no-ext-diff", "--format=%x1e%H %ct"} <= set(args)
+    assert {"-z", "--name-status", "-M", "--no-ext-diff", "--parents", "--format=%x1e%H %ct %P"} <= set(args)

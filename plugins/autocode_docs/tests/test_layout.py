@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from autocode_docs.layout import Layout, ProjectLayout, discover_code_roots
 from autocode_docs.settings import DocsConfig
+from pydantic import ValidationError
 
 
 def test_document_paths_follow_the_convention():
@@ -104,7 +106,7 @@ def test_longest_extension_wins():
     assert set(project.file_docs) == {"docs/web/a.md", "docs/web/b.md"}
 
 
-def test_orphans_are_documents_whose_code_is_gone():
+def test_orphans_are_in_the_mirrored_tree_or_known_to_history_others_are_topics():
     project = ProjectLayout.build(
         ["pkg/__init__.py", "pkg/a.py"], DocsConfig(exclude=["docs/guides/"])
     )
@@ -114,13 +116,51 @@ def test_orphans_are_documents_whose_code_is_gone():
         "docs/pkg/a.md",
         "docs/pkg/gone.md",
         "docs/old/_module.md",
+        "docs/moved/_module.md",
         "docs/pkg/diagram.png",
         "docs/guides/howto.md",
+        "docs/why.md",
+        "docs/legacy.md",
     ]
-    assert project.orphaned_docs(docs) == [
-        ("docs/old/_module.md", "old"),
-        ("docs/pkg/gone.md", "pkg/gone.py"),
+    history = {"legacy.py", "moved/"}
+    assert project.unmatched_docs(docs, history.__contains__) == [
+        ("docs/legacy.md", "legacy.py", True),
+        ("docs/moved/_module.md", "moved", True),
+        ("docs/old/_module.md", "old", False),
+        ("docs/pkg/gone.md", "pkg/gone.py", True),
+        ("docs/why.md", "why.py", False),
     ]
+
+
+def test_template_and_rst_format_map_both_ways():
+    settings = DocsConfig(doc_template="{import_path}", doc_format="rst")
+    project = ProjectLayout.build(["src/click/__init__.py", "src/click/core.py"], settings)
+    assert project.file_docs == {"docs/click/core.rst": "src/click/core.py"}
+    assert set(project.module_docs) == {"docs/click/_module.rst"}
+    assert project.layout.index_doc == "docs/_index.rst"
+    docs = ["docs/click/gone.rst", "docs/click/gone.md", "docs/advanced.rst"]
+    assert project.unmatched_docs(docs) == [
+        ("docs/advanced.rst", "advanced.py", False),
+        ("docs/click/gone.rst", "click/gone.py", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("template", "problem"),
+    [
+        ("core", "exactly one of {path} or {import_path}"),
+        ("{path}/{path}", "exactly one of {path} or {import_path}"),
+        ("{path}{name}", "only {path} and {import_path}"),
+        ("../{path}", "inside the docs folder"),
+        ("{path}.md", "leave the extension out"),
+    ],
+)
+def test_template_validation_names_the_problem(template, problem):
+    with pytest.raises(ValidationError) as info:
+        DocsConfig(doc_template=template)
+    assert "doc_template" in str(info.value) and problem in str(info.value)
+    with pytest.raises(ValidationError, match="doc_format"):
+        DocsConfig(doc_format="html")
 
 
 def test_non_ascii_names_map_like_any_other():

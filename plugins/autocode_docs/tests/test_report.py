@@ -20,6 +20,8 @@ def test_success():
         "outdated": 0,
         "missing": 0,
         "orphaned": 0,
+        "unknown": 0,
+        "topic": 0,
         "collisions": 0,
     }
 

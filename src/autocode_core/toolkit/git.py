@@ -241,13 +241,19 @@ class GitRunner:
         )
 
     def run(
-        self, args: Sequence[str], *, check: bool = True, timeout: float | None = None
+        self,
+        args: Sequence[str],
+        *,
+        check: bool = True,
+        timeout: float | None = None,
+        input: bytes | None = None,
     ) -> subprocess.CompletedProcess[bytes]:
         """Run ``git <args>``; stdout and stderr are bytes.
 
         :param check: raise when git exits with a non-zero status; with
             ``False`` the caller reads ``returncode`` itself.
         :param timeout: this command's limit, instead of the runner's.
+        :param input: bytes for git's standard input (``--stdin`` commands).
         :raises NotAGitRepositoryError: (``check`` only) the folder is not in a git repository.
         :raises GitError: git failed (``check`` only), timed out, or ``cwd`` is not a folder.
         :raises GitNotFoundError: git is not installed or not on ``PATH``.
@@ -255,6 +261,7 @@ class GitRunner:
         """
         limit = self.timeout if timeout is None else timeout
         self.calls += 1
+        extra: dict[str, Any] = {} if input is None else {"input": input}
         try:
             done = self._run_process(
                 git_command(args, self._config),
@@ -262,6 +269,7 @@ class GitRunner:
                 env=self._env,
                 timeout=limit,
                 text=False,
+                **extra,
             )
         except FileNotFoundError:
             if not self.cwd.is_dir():

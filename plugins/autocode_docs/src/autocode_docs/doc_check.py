@@ -25,8 +25,11 @@ from autocode_docs.docs_index import build_docs_index, write_docs_index
 from autocode_docs.freshness import assess
 from autocode_docs.git_snapshot import GitSnapshot, read_git_snapshot
 from autocode_docs.history import GitHistory, History, MtimeHistory
+from autocode_docs.incremental import affected_docs, remember
 from autocode_docs.layout import ProjectLayout, discover_code_roots
+from autocode_docs.layout_hint import layout_hint, past_paths
 from autocode_docs.report import build_result
+from autocode_docs.run_cache import RunCache, Texts, load_cache, save_cache
 from autocode_docs.settings import DocCheckSettings
 
 __all__ = ["check_docs"]
@@ -38,7 +41,12 @@ def _keep(settings: DocCheckSettings) -> list[str]:
 
 
 def _snapshot(
-    root: Path, settings: DocCheckSettings, git: GitRunner, roots: list[str], state_dir: str
+    root: Path,
+    settings: DocCheckSettings,
+    git: GitRunner,
+    roots: list[str],
+    state_dir: str,
+    cache: RunCache | None,
 ) -> tuple[GitSnapshot | None, str | None]:
     """The git snapshot, or ``None`` and the reason to fall back to file times.
 
@@ -53,7 +61,11 @@ def _snapshot(
 
     try:
         snapshot = read_git_snapshot(
-            git, pathspecs, keep=_keep(settings), state_dir=state_dir
+            git,
+            pathspecs,
+            keep=_keep(settings),
+            state_dir=state_dir,
+            log_store=cache.logs if cache is not None else None,
         )
         return snapshot, None
     except (NotAGitRepositoryError, GitNotFoundError) as exc:
@@ -88,12 +100,20 @@ def check_docs(
     *,
     git: GitRunner | None = None,
     state_dir: str = ".autocode",
+    cache_dir: Path | None = None,
+    changed_paths: frozenset[str] | None = None,
 ) -> CheckResult:
     """Check the documentation of the project at ``root``.
 
     :param git: the toolkit's runner in ``root`` (default: one on a private
         ``CheckProcesses``, for library use).
     :param state_dir: autocode's state folder, never part of the project's files.
+    :param cache_dir: the check's own folder for ``run_cache`` (``None``: no
+        cache, every run reads everything).
+    :param changed_paths: for a change-triggered run, the project paths that
+        changed since the last run: with a cache from that run, only the
+        documents they (and any change of git status) affect are judged again
+        (``incremental.affected_docs``); the answer is the full run's.
     :raises PluginError: the project root is not a folder, history is forced
         to git outside a repository, or git failed unexpectedly.
     """
@@ -102,7 +122,9 @@ def check_docs(
     if not root.is_dir():
         raise PluginError(f"❌ project root {root} is not a folder")
     roots: list[str] = []
-    snapshot, note = _snapshot(root, settings, git or GitRunner(root), roots, state_dir)
+    cache = load_cache(cache_dir) if cache_dir is not None else None
+    git = git or GitRunner(root)
+    snapshot, note = _snapshot(root, settings, git, roots, state_dir, cache)
     if snapshot is not None:
         files = snapshot.files
         project = ProjectLayout.build(files, settings, roots)
@@ -116,8 +138,18 @@ def check_docs(
     else:
         history = MtimeHistory(root, note)
     docs = sorted(f for f in files if project.layout.in_docs(f))
+    settings_key = settings.model_dump_json()
+    only = None
+    if cache is not None and snapshot is not None and changed_paths is not None:
+        only = affected_docs(cache, snapshot, settings_key, project.layout, changed_paths)
     states = assess(
-        project, history, docs, tracked=snapshot.tracked if snapshot is not None else None
+        project,
+        history,
+        docs,
+        tracked=snapshot.tracked if snapshot is not None else None,
+        existed=past_paths(snapshot.log) if snapshot is not None else lambda path: False,
+        previous=cache.states if only is not None and cache is not None else None,
+        only=only,
     )
     docs_dir_exists = (root / settings.docs_dir).is_dir()
     extra: dict[str, Any] = {
@@ -128,7 +160,18 @@ def check_docs(
     }
     if snapshot is not None:
         extra["git_calls"] = snapshot.calls
-    extra["index"] = _write_index(root, settings, docs, history, docs_dir_exists)
+    if changed_paths is not None:
+        extra["incremental"] = {"reassessed": None if only is None else len(only)}
+    hint = layout_hint(project, states, files)
+    if hint:
+        extra["layout_hint"] = hint
+    texts = cache.texts if cache is not None else None
+    texts_before = dict(texts) if texts is not None else None
+    extra["index"] = _write_index(root, settings, docs, history, docs_dir_exists, texts)
+    if cache is not None and cache_dir is not None:
+        changed = remember(cache, snapshot, settings_key, states) or texts != texts_before
+        if changed or (snapshot is not None and snapshot.log_read):
+            save_cache(cache_dir, cache)
     return build_result(
         states,
         project.collisions,
@@ -140,7 +183,12 @@ def check_docs(
 
 
 def _write_index(
-    root: Path, settings: DocCheckSettings, docs: list[str], history: History, docs_dir_exists: bool
+    root: Path,
+    settings: DocCheckSettings,
+    docs: list[str],
+    history: History,
+    docs_dir_exists: bool,
+    texts: Texts | None,
 ) -> dict[str, Any]:
     path, shown = _output_path(root, settings.index.output_path)
     info: dict[str, Any] = {"path": shown, "written": False}
@@ -158,6 +206,8 @@ def _write_index(
             history.last_change,
             history.is_uncommitted,
             output_path=shown,
+            doc_format=settings.doc_format,
+            texts=texts,
         )
         info["written"] = write_docs_index(path, data)
         info["stats"] = data["documentation_stats"]

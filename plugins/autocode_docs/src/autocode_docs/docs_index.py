@@ -1,6 +1,7 @@
 """The docs index: a JSON map of the docs tree, for tools and assistants.
 
-``build_docs_index`` describes every Markdown file under the docs folder::
+``build_docs_index`` describes every document (Markdown, or reStructuredText
+with ``doc_format = "rst"``) under the docs folder::
 
     {
       "timestamp": "2026-01-01T00:00:00+00:00",
@@ -27,13 +28,14 @@ file time otherwise. Keys are sorted, so equal trees give equal JSON.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from autocode_core.toolkit import write_json_atomic
-from autocode_docs.markdown_purpose import extract_purpose, extract_title
+from autocode_docs.markdown_purpose import extract_purpose, extract_title, rst_purpose, rst_title
 
 __all__ = ["build_docs_index", "index_stats", "write_docs_index"]
 
@@ -56,8 +58,36 @@ def build_docs_index(
     *,
     output_path: str = ".clinerules/docs_index.json",
     now: datetime | None = None,
+    doc_format: str = "md",
+    texts: dict[str, tuple[int, int, str | None, str | None]] | None = None,
 ) -> dict[str, Any]:
-    """The index of the Markdown files among ``docs`` (paths relative to ``root``)."""
+    """The index of the documents among ``docs`` (paths relative to ``root``).
+
+    :param doc_format: ``"md"`` (Markdown) or ``"rst"`` (reStructuredText):
+        which files are documents, and how titles and purposes are read.
+    :param texts: a cache of ``(mtime_ns, size, purpose, title)`` by document,
+        read and updated: an unchanged document is not read again.
+    """
+    ext = "." + doc_format
+    purpose_of, title_of = (
+        (rst_purpose, rst_title) if doc_format == "rst" else (extract_purpose, extract_title)
+    )
+
+    def read(doc: str) -> tuple[str | None, str | None]:
+        """(purpose, title) of ``doc``, from ``texts`` while size and mtime match."""
+        try:
+            info = os.stat(root / doc)
+        except OSError:
+            return None, None
+        known = texts.get(doc) if texts is not None else None
+        if known is not None and known[:2] == (info.st_mtime_ns, info.st_size):
+            return known[2], known[3]
+        text = _read(root / doc)
+        found = purpose_of(text), title_of(text)
+        if texts is not None:
+            texts[doc] = (info.st_mtime_ns, info.st_size, *found)
+        return found
+
     prefix = docs_dir + "/"
     top: dict[str, Any] = {}
     folders: dict[str, dict[str, Any]] = {docs_dir: top}
@@ -71,24 +101,24 @@ def build_docs_index(
         return found
 
     title = None
-    for doc in sorted(d for d in docs if d.startswith(prefix) and d.endswith(".md")):
-        text = _read(root / doc)
+    for doc in sorted(d for d in docs if d.startswith(prefix) and d.endswith(ext)):
+        purpose, doc_title = read(doc)
         folder, _, name = doc.rpartition("/")
         entry: dict[str, Any] = {
-            "purpose": extract_purpose(text),
+            "purpose": purpose,
             "last_modified": last_change(doc),
         }
         if is_uncommitted(doc):
             entry["uncommitted"] = True
         target = node(folder)
-        if name == "_index.md":
+        if name == "_index" + ext:
             if folder == docs_dir:
-                title = extract_title(text)
+                title = doc_title
             if target.get("type") != "module":
                 target.update(
                     {"type": "root" if folder == docs_dir else "index", "index_file": doc, **entry}
                 )
-        elif name == "_module.md":
+        elif name == "_module" + ext:
             target.update({"type": "module", "module_file": doc, **entry})
         else:
             target.setdefault("files", {})[doc] = {"type": "file_doc", **entry}

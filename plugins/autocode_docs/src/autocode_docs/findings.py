@@ -10,6 +10,9 @@ need attention; ``collisions``) and returns one warning each:
   ``data["doc"]`` the document expected for it;
 * ``orphaned_doc``: ``path`` the document whose code is gone;
 * ``doc_collision``: two code files that map to one document;
+* ``unknown_docs`` (info): documents a shallow clone's history cannot judge
+  (``data["docs"]``, ``data["count"]``);
+* ``layout_hint`` (info): the layout evidently does not fit the docs (the hint);
 * ``not_listed`` (info), last, when ``details`` kept only ``max_entries``
   documents: ``data["count"]`` more need attention.
 
@@ -76,6 +79,21 @@ def findings_from_details(details: dict[str, Any]) -> list[Finding]:
                 data={"code": paths},
             )
         )
+    unknown = details.get("unknown") or []
+    if unknown:
+        count = (details.get("counts") or {}).get("unknown", len(unknown))
+        found.append(
+            Finding(
+                message=f"{count} documents could not be judged: "
+                f"{details.get('history_note') or 'history incomplete'}",
+                severity="info",
+                kind="unknown_docs",
+                data={"count": count, "docs": list(unknown)},
+            )
+        )
+    hint = details.get("layout_hint")
+    if isinstance(hint, str) and hint:
+        found.append(Finding(message=hint, severity="info", kind="layout_hint", data={}))
     hidden = details.get("entries_truncated")
     if isinstance(hidden, int) and hidden > 0:
         found.append(

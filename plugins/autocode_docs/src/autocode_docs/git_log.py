@@ -1,29 +1,39 @@
-"""Parse one ``git log -z --name-status -M`` pass into per-path change lists.
+"""Parse one ``git log -z --name-status -M --parents`` pass into per-path change lists.
 
-Commits are numbered by age: ``0`` is the newest commit in the log. Two views
-are kept, both newest first:
+Commits are numbered by position in the log (parents always after their
+children): ``0`` is the newest. Two views are kept, both newest first:
 
 * ``changes[path]``: commits that changed the *content* of the file now at
   ``path``, following renames back through history. A pure rename (similarity
   100%) is not a content change, and neither is a deletion of an earlier file
-  that lived at the same path.
+  that lived at the same path, nor an addition that ``moves`` says was a
+  pure rename from outside the log's pathspec (see ``pure_moves``).
 * ``touches[path]``: every commit that mentions ``path`` in any way (added,
   modified, deleted, either side of a rename). Folder-level documents follow
   these, since adding, deleting or moving a file changes the folder.
 
-Expected input: records separated by ``\\x1e``, each ``<sha> <unix time>\\0``
-followed by ``\\n`` and NUL-separated ``STATUS\\0path\\0`` (``R``/``C``
-entries carry two paths: old then new), as produced by
-``--format=%x1e%H %ct -z --name-status``.
+``parents[i]`` are the log indexes of commit ``i``'s parents as git rewrote
+them for the pathspec (``--parents``): ancestry among the listed commits is
+ancestry in the repository. Merge commits list no files (git's default), so
+they change nothing themselves. ``added[i]`` lists the paths commit ``i``
+added (status ``A``) when it has a parent: the candidates for ``pure_moves``.
+
+Expected input: records separated by ``\\x1e``, each ``<sha> <unix time>
+<parent shas>\\0`` followed by ``\\n`` and NUL-separated ``STATUS\\0path\\0``
+(``R``/``C`` entries carry two paths: old then new), as produced by
+``--format=%x1e%H %ct %P -z --name-status --parents``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["Commit", "GitLog", "parse_git_log"]
+__all__ = ["Commit", "GitLog", "parse_git_log", "pure_moves"]
+
+_SHA = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
 @dataclass(frozen=True)
@@ -36,11 +46,13 @@ class Commit:
 
 @dataclass
 class GitLog:
-    """The parsed log; see the module docstring for the meaning of the lists."""
+    """The parsed log; see the module docstring for the meaning of the tables."""
 
     commits: list[Commit] = field(default_factory=list)
     changes: dict[str, list[int]] = field(default_factory=dict)
     touches: dict[str, list[int]] = field(default_factory=dict)
+    parents: list[list[int]] = field(default_factory=list)
+    added: dict[int, list[str]] = field(default_factory=dict)
 
     def last_change(self, path: str) -> int | None:
         """Index of the newest commit that changed ``path``'s content, if any."""
@@ -48,11 +60,16 @@ class GitLog:
         return found[0] if found else None
 
     def changes_since(self, path: str, commit: int | None) -> list[int]:
-        """Commits newer than ``commit`` (``None``: all) that changed ``path``'s content."""
+        """Commits listed before ``commit`` (``None``: all) that changed ``path``'s content."""
         found = self.changes.get(path, [])
         if commit is None:
             return list(found)
         return [c for c in found if c < commit]
+
+    @property
+    def has_merges(self) -> bool:
+        """True if some listed commit has more than one (rewritten) parent."""
+        return any(len(p) > 1 for p in self.parents)
 
 
 def _add(table: dict[str, list[int]], path: str, index: int) -> None:
@@ -63,17 +80,19 @@ def _add(table: dict[str, list[int]], path: str, index: int) -> None:
         seen.append(index)
 
 
-def parse_git_log(raw: bytes, strip: Callable[[str], str | None] = lambda p: p) -> GitLog:
-    """Parse the raw output; ``strip`` maps a repository path to a project path (or ``None``)."""
-    log = GitLog()
-    alias: dict[str, str] = {}  # historical path -> path of the same file today
+Record = tuple[str, int, list[str], list[tuple[str, str | None, str]]]
+
+
+def _records(raw: bytes) -> list[Record]:
+    """``(sha, time, parent shas, [(status, old path or None, path)])`` per commit."""
+    out: list[Record] = []
     for record in raw.split(b"\x1e"):
         if not record.strip(b"\0\n"):
             continue
         header, _, body = record.partition(b"\0")
-        sha, _, stamp = header.decode("ascii", "replace").partition(" ")
-        index = len(log.commits)
-        log.commits.append(Commit(sha, int(stamp or 0)))
+        sha, _, rest = header.decode("ascii", "replace").partition(" ")
+        stamp, _, parents = rest.partition(" ")
+        entries: list[tuple[str, str | None, str]] = []
         tokens = body.lstrip(b"\n").split(b"\0")
         i = 0
         while i < len(tokens):
@@ -81,11 +100,63 @@ def parse_git_log(raw: bytes, strip: Callable[[str], str | None] = lambda p: p) 
             i += 1
             if not status:
                 continue
-            kind = status[0]
-            if kind in "RC":
-                old, new = os.fsdecode(tokens[i]), os.fsdecode(tokens[i + 1])
+            if status[0] in "RC":
+                entries.append((status, os.fsdecode(tokens[i]), os.fsdecode(tokens[i + 1])))
                 i += 2
-                old_p, new_p = strip(old), strip(new)
+            else:
+                entries.append((status, None, os.fsdecode(tokens[i])))
+                i += 1
+        out.append((sha, int(stamp or 0), parents.split(), entries))
+    return out
+
+
+def pure_moves(raw: bytes) -> set[tuple[str, str]]:
+    """``(sha, new path)`` of every 100% rename in ``git diff-tree --stdin -z -M
+    --name-status -r --diff-filter=R`` output (paths as git prints them)."""
+    found: set[tuple[str, str]] = set()
+    tokens = raw.split(b"\0")
+    sha = ""
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].strip()
+        i += 1
+        if not token:
+            continue
+        if _SHA.fullmatch(token):
+            sha = token.decode("ascii")
+            continue
+        if token[:1] in (b"R", b"C"):
+            new = os.fsdecode(tokens[i + 1])
+            if token == b"R100":
+                found.add((sha, new))
+            i += 2
+        else:
+            i += 1
+    return found
+
+
+def parse_git_log(
+    raw: bytes,
+    strip: Callable[[str], str | None] = lambda p: p,
+    moves: set[tuple[str, str]] | None = None,
+) -> GitLog:
+    """Parse the raw output; ``strip`` maps a repository path to a project path (or ``None``).
+
+    :param moves: ``(sha, repository path)`` additions that were pure renames
+        from outside the pathspec (``pure_moves``): touches, not changes.
+    """
+    log = GitLog()
+    records = _records(raw)
+    index_of = {sha: i for i, (sha, *_rest) in enumerate(records)}
+    alias: dict[str, str] = {}  # historical path -> path of the same file today
+    for index, (sha, stamp, parents, entries) in enumerate(records):
+        log.commits.append(Commit(sha, stamp))
+        log.parents.append([index_of[p] for p in parents if p in index_of])
+        for status, old, new in entries:
+            kind = status[0]
+            new_p = strip(new)
+            if old is not None:
+                old_p = strip(old)
                 for p in (old_p, new_p):
                     if p is not None:
                         _add(log.touches, p, index)
@@ -97,11 +168,11 @@ def parse_git_log(raw: bytes, strip: Callable[[str], str | None] = lambda p: p) 
                 if kind == "R" and old_p is not None:
                     alias[old_p] = current
                 continue
-            path = strip(os.fsdecode(tokens[i]))
-            i += 1
-            if path is None:
+            if new_p is None:
                 continue
-            _add(log.touches, path, index)
-            if kind != "D":
-                _add(log.changes, alias.get(path, path), index)
+            _add(log.touches, new_p, index)
+            if kind == "A" and parents:
+                log.added.setdefault(index, []).append(new)
+            if kind != "D" and not (moves and kind == "A" and (sha, new) in moves):
+                _add(log.changes, alias.get(new_p, new_p), index)
     return log

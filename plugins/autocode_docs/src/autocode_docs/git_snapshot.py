@@ -8,9 +8,13 @@
    untracked, not ignored, with deletions and unstaged changes; the toolkit's
    ``list_project_files``),
 3. ``git diff --cached --name-status`` (staged changes and deletions),
-4. one ``git log --name-status`` over the folders of interest,
+4. one ``git log --name-status --parents`` over the folders of interest,
+5. one ``git diff-tree --stdin`` over the commits of that log that added
+   files (when there are any): an addition that is a pure rename from outside
+   the log's folders (code moved into the project) is not a content change,
 
-plus ``git rev-parse --verify HEAD`` only when the log fails (a repository with
+plus ``git rev-parse --git-path shallow`` in a shallow clone (the commits
+where its history stops), ``git rev-parse --verify HEAD`` only when the log fails (a repository with
 no commits yet) and ``git check-ignore`` only when a project in a subfolder of
 a repository shows no files at all (a folder the enclosing repository
 ignores counts as "not a git repository"). Every command uses ``-z`` so any
@@ -36,9 +40,9 @@ from autocode_core.toolkit import (
     head_commit,
     list_project_files,
 )
-from autocode_docs.git_log import GitLog, parse_git_log
+from autocode_docs.git_log import GitLog, parse_git_log, pure_moves
 
-__all__ = ["STAGED_COMMAND", "GitSnapshot", "log_command", "read_git_snapshot"]
+__all__ = ["MOVES_COMMAND", "STAGED_COMMAND", "GitSnapshot", "log_command", "read_git_snapshot"]
 
 
 @dataclass
@@ -51,7 +55,11 @@ class GitSnapshot:
     * ``untracked``: files git neither tracks nor ignores;
     * ``dirty``: tracked files with staged or unstaged changes (new paths of
       staged renames included);
-    * ``log``: history of the folders of interest (see ``GitLog``).
+    * ``log``: history of the folders of interest (see ``GitLog``);
+    * ``head``: the ``HEAD`` commit when a ``log_store`` was given;
+      ``log_read``: the log was read from git (not found in the store);
+    * ``shallow``: the clone is shallow; ``boundary`` the log indexes of the
+      commits where its history stops (their parents are not in the clone).
 
     Files under folders the toolkit's skip rule leaves out (virtualenvs,
     ``node_modules``, build output, caches, the state folder) are in none of
@@ -64,6 +72,10 @@ class GitSnapshot:
     dirty: set[str] = field(default_factory=set)
     log: GitLog = field(default_factory=GitLog)
     calls: int = 0
+    shallow: bool = False
+    boundary: set[int] = field(default_factory=set)
+    head: str | None = None
+    log_read: bool = False
 
     @property
     def files(self) -> set[str]:
@@ -85,12 +97,25 @@ def log_command(pathspecs: Sequence[str]) -> list[str]:
         "-M",
         "--no-color",
         "--no-ext-diff",
-        "--format=%x1e%H %ct",
+        "--parents",
+        "--format=%x1e%H %ct %P",
         "HEAD",
         "--",
         *pathspecs,
     ]
 
+
+#: the 100% renames of the commits given on stdin, anywhere in the repository
+MOVES_COMMAND = [
+    "diff-tree",
+    "--stdin",
+    "-z",
+    "-r",
+    "-M",
+    "--name-status",
+    "--diff-filter=R",
+    "--no-ext-diff",
+]
 
 #: staged changes: the index against ``HEAD`` (against nothing before the first commit)
 STAGED_COMMAND = [
@@ -124,12 +149,40 @@ def _parse_staged(data: bytes, strip: Callable[[str], str | None], snap: GitSnap
         (snap.deleted if status[0] == "D" else snap.dirty).add(path)
 
 
+def _read_log(git: GitRunner, specs: list[str], strip: Callable[[str], str | None]) -> GitLog:
+    """``git log`` over ``specs``, then ``git diff-tree`` for the commits that added files."""
+    log = git.run(log_command(specs), check=False)
+    if log.returncode != 0:
+        if head_commit(git) is not None:
+            raise GitError.from_completed(log_command(specs), log)
+        return GitLog()  # no commits yet
+    parsed = parse_git_log(log.stdout, strip)
+    if parsed.added:
+        shas = "".join(parsed.commits[i].sha + "\n" for i in sorted(parsed.added))
+        moved = pure_moves(git.run(MOVES_COMMAND, input=shas.encode()).stdout)
+        if moved:
+            parsed = parse_git_log(log.stdout, strip, moved)
+    return parsed
+
+
+def _boundary(git: GitRunner, log: GitLog) -> set[int]:
+    """Log indexes of the commits listed in the repository's ``shallow`` file."""
+    where = os.fsdecode(git(["rev-parse", "--git-path", "shallow"])).strip()
+    path = git.cwd / where
+    try:
+        shas = set(path.read_text(encoding="ascii").split())
+    except OSError:
+        return set()
+    return {i for i, c in enumerate(log.commits) if c.sha in shas}
+
+
 def read_git_snapshot(
     git: GitRunner,
     pathspecs: Callable[[set[str]], Sequence[str]] | None = None,
     *,
     keep: Iterable[str] = (),
     state_dir: str | None = ".autocode",
+    log_store: dict[str, GitLog] | None = None,
 ) -> GitSnapshot:
     """Read tracked/untracked/changed files and history in a bounded number of git calls.
 
@@ -139,12 +192,17 @@ def read_git_snapshot(
     :param keep: folders to list even where the skip rule would not (the docs
         and code folders).
     :param state_dir: the state folder, left out of the listing.
+    :param log_store: parsed logs by ``HEAD`` and pathspecs, from earlier
+        runs (``run_cache``): with one for the current ``HEAD`` no ``git log``
+        runs; a new log replaces the store's content. Costs one ``git
+        rev-parse HEAD``; not used in shallow clones.
     :raises NotAGitRepositoryError: the project root is not in a git work
         tree, or the enclosing repository ignores it.
     :raises GitNotFoundError: git is not installed.
     :raises GitError: a git command failed for another reason.
     """
-    prefix = find_work_tree(git).prefix
+    tree = find_work_tree(git)
+    prefix = tree.prefix
 
     def strip(path: str) -> str | None:
         if not prefix:
@@ -172,12 +230,21 @@ def read_git_snapshot(
             "the project folder is ignored by the enclosing git repository"
         )
     specs = [f":(literal){p}" for p in (pathspecs(snap.files) if pathspecs else ()) if p] or ["."]
-    log = git.run(log_command(specs), check=False)
-    if log.returncode != 0:
-        if head_commit(git) is not None:
-            raise GitError.from_completed(log_command(specs), log)
-        snap.log = GitLog()  # no commits yet
+    key = None
+    if log_store is not None and not tree.shallow:
+        snap.head = head_commit(git)
+        key = "\0".join([snap.head or "", prefix, *specs])
+    cached = log_store.get(key) if log_store is not None and key is not None else None
+    if cached is not None:
+        snap.log = cached
     else:
-        snap.log = parse_git_log(log.stdout, strip)
+        snap.log = _read_log(git, specs, strip)
+        snap.log_read = True
+        if log_store is not None and key is not None and snap.head is not None:
+            log_store.clear()
+            log_store[key] = snap.log
+    if tree.shallow:
+        snap.shallow = True
+        snap.boundary = _boundary(git, snap.log)
     snap.calls = git.calls
     return snap

@@ -8,11 +8,14 @@ Both sources answer the same two questions for ``freshness``:
 
 and ``last_change(doc)`` for the docs index.
 
-``GitHistory``: a document is behind when its code changed after the
-document's last content change, either in a later commit or in the work tree
-(uncommitted edits, untracked files). A document with uncommitted edits is
-being worked on and counts as current. ``commits_behind`` counts the commits
-touching the code since the document last changed. File times play no part,
+``GitHistory``: a document is behind when a commit that changed its code
+is not an ancestor of a commit that changed the document (``ancestry``:
+merges are judged by the graph, not by dates), or when the code has work-tree
+changes (uncommitted edits, untracked files). A document with uncommitted
+edits is being worked on and counts as current. ``commits_behind`` counts
+those unseen non-merge commits (``git rev-list --no-merges <doc commit>..HEAD
+-- <code>``). In a shallow clone what lies beyond the history's horizon is
+``unknown`` (``Verdict.unknown``). File times play no part,
 so a checkout, a ``touch`` or a formatter run that leaves contents alone
 changes nothing.
 
@@ -23,12 +26,12 @@ is later than the document's; ``commits_behind`` is ``None``.
 from __future__ import annotations
 
 import os
-from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from autocode_docs.ancestry import Ancestry
 from autocode_docs.git_snapshot import GitSnapshot
 from autocode_docs.layout import Layout
 
@@ -42,6 +45,7 @@ class Verdict:
     outdated: bool
     commits_behind: int | None = None
     uncommitted_changes: bool = False
+    unknown: bool = False
 
 
 def iso_time(seconds: float) -> str:
@@ -104,13 +108,25 @@ class MtimeHistory:
 
 
 class GitHistory:
-    """Git history and work-tree state, from one ``GitSnapshot``."""
+    """Git history and work-tree state, from one ``GitSnapshot``.
 
-    mode = "git"
+    In a shallow clone (``snapshot.boundary``: the commits where history
+    stops) a change recorded at a boundary commit may be older than it
+    looks, so a verdict that rests on one is ``unknown``, never up to date.
+    """
+
     note: str | None = None
 
     def __init__(self, root: Path, snapshot: GitSnapshot, layout: Layout) -> None:
         self.snapshot = snapshot
+        self.mode = "shallow" if snapshot.shallow else "git"
+        if snapshot.shallow:
+            self.note = (
+                "shallow clone: history stops at "
+                f"{len(snapshot.boundary) or 'its first'} commit(s); documents whose "
+                "order against their code lies beyond it are 'unknown' "
+                "(git fetch --unshallow to judge them)"
+            )
         self._stats = _Stats(root)
         self._folder_commits = self._commits_by_folder(snapshot, layout)
         self._deleted_by_folder: dict[str | None, bool] = {}
@@ -119,6 +135,11 @@ class GitHistory:
                 for folder in layout.folders_of(path):
                     self._deleted_by_folder[folder] = True
                 self._deleted_by_folder[None] = True
+        log = snapshot.log
+        self.ancestry = Ancestry(
+            log,
+            lambda: {c for path, cs in log.changes.items() if layout.in_docs(path) for c in cs},
+        )
 
     @staticmethod
     def _commits_by_folder(snapshot: GitSnapshot, layout: Layout) -> dict[str | None, list[int]]:
@@ -132,38 +153,39 @@ class GitHistory:
                 found.setdefault(folder, set()).update(commits)
         return {folder: sorted(commits) for folder, commits in found.items()}
 
-    def _doc_commit(self, doc: str) -> int:
-        last = self.snapshot.log.last_change(doc)
-        # a tracked document older than the log window is older than every commit in it
-        return len(self.snapshot.log.commits) if last is None else last
+    def _verdict(self, code_commits: list[int], doc: str, uncommitted: bool) -> Verdict:
+        """Code commits the document has not seen (ancestry), and what they prove."""
+        doc_commits = self.snapshot.log.changes.get(doc, [])
+        unseen = self.ancestry.unseen(code_commits, doc_commits)
+        boundary = self.snapshot.boundary
+        known = [c for c in unseen if c not in boundary] if boundary else unseen
+        unknown = False
+        if self.snapshot.shallow and not known:
+            doc_known = any(c not in boundary for c in doc_commits)
+            unknown = len(known) != len(unseen) or (not doc_known and bool(code_commits))
+        return Verdict(
+            outdated=bool(known or uncommitted),
+            commits_behind=len(known),
+            uncommitted_changes=uncommitted,
+            unknown=unknown and not uncommitted,
+        )
 
     def file_verdict(self, code: str, doc: str) -> Verdict:
         if self.snapshot.is_changed(doc):
             return Verdict(outdated=False, commits_behind=0)
-        behind = len(self.snapshot.log.changes_since(code, self._doc_commit(doc)))
-        uncommitted = self.snapshot.is_changed(code)
-        return Verdict(
-            outdated=bool(behind or uncommitted),
-            commits_behind=behind,
-            uncommitted_changes=uncommitted,
-        )
+        commits = self.snapshot.log.changes.get(code, [])
+        return self._verdict(commits, doc, self.snapshot.is_changed(code))
 
     def folder_verdict(self, folder: str | None, codes: list[str], doc: str) -> Verdict:
         """``folder=None`` is the project index: it follows tracked code only."""
         if self.snapshot.is_changed(doc):
             return Verdict(outdated=False, commits_behind=0)
-        since = self._doc_commit(doc)
-        behind = bisect_left(self._folder_commits.get(folder, []), since)
         if folder is None:
             uncommitted = any(c in self.snapshot.dirty for c in codes)
         else:
             uncommitted = any(self.snapshot.is_changed(c) for c in codes)
         uncommitted = uncommitted or self._deleted_by_folder.get(folder, False)
-        return Verdict(
-            outdated=bool(behind or uncommitted),
-            commits_behind=behind,
-            uncommitted_changes=uncommitted,
-        )
+        return self._verdict(self._folder_commits.get(folder, []), doc, uncommitted)
 
     def last_change(self, doc: str) -> str | None:
         if self.snapshot.is_changed(doc):

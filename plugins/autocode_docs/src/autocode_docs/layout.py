@@ -1,9 +1,13 @@
 """Which files are code, and which document describes each of them.
 
-The convention (``docs`` is ``DocCheckSettings.docs_dir``):
+The convention (``docs`` is ``DocCheckSettings.docs_dir``, ``.md`` the
+``doc_format``, ``{path}`` the ``doc_template``):
 
-* a code file ``<dir>/<name>.<ext>`` is documented by ``docs/<dir>/<name>.md``;
-* a code folder ``<dir>/`` by ``docs/<dir>/_module.md``;
+* a code file ``<dir>/<name>.<ext>`` is documented by ``docs/<dir>/<name>.md``
+  (``docs/{template}.md`` with ``{path}`` = ``<dir>/<name>``, or
+  ``{import_path}`` = the same without a leading ``src/``);
+* a code folder ``<dir>/`` by ``docs/<dir>/_module.md`` (the folder through
+  the same template);
 * the project by ``docs/_index.md``.
 
 Paths are relative to the project root, with ``/``; the project root itself is
@@ -17,7 +21,7 @@ ignores never reach this module: the caller lists files with the toolkit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from autocode_core.toolkit import is_skipped_folder
@@ -51,10 +55,16 @@ class Layout:
     def __init__(self, settings: DocCheckSettings, roots: Iterable[str] = ()) -> None:
         self.settings = settings
         self.docs_dir = settings.docs_dir
+        self.doc_ext = "." + settings.doc_format
+        before, _, rest = settings.doc_template.partition("{")
+        key, _, after = rest.partition("}")
+        self._template = (before, key, after)
         self.extensions = sorted(settings.file_extensions, key=len, reverse=True)
         self.skip_files = frozenset(settings.skip_files)
         self.roots = sorted(set(roots))
         self._is_code: dict[str, bool] = {}
+        self._folder_ok: dict[tuple[str, str], bool] = {}
+        self._folders: dict[str, list[str]] = {}
         self._spec = None
         if settings.exclude:
             import pathspec  # imported only when the user has patterns
@@ -82,22 +92,36 @@ class Layout:
         """Extension, folder and exclusion rules, for a file under ``root``."""
         if self.code_extension(path) is None or self.in_docs(path) or not _under(path, root):
             return False
-        inner = path[len(root) + 1 :] if root else path
-        if any(_excluded_dir(part) for part in inner.split("/")[:-1]):
-            return False
-        return not self.is_user_excluded(path)
+        folder = parent_folder(path)
+        ok = self._folder_ok.get((folder, root))
+        if ok is None:
+            inner = folder[len(root) + 1 :] if root else folder
+            ok = not any(_excluded_dir(part) for part in inner.split("/") if part)
+            self._folder_ok[(folder, root)] = ok
+        return ok and not self.is_user_excluded(path)
 
     def is_code(self, path: str) -> bool:
         """True if ``path`` (existing or not) would be code under one of ``roots``."""
         found = self._is_code.get(path)
         if found is None:
-            found = self._is_code[path] = any(
-                self.looks_like_code(path, root) for root in self.roots if _under(path, root)
-            )
+            found = False
+            if self.code_extension(path) is not None:
+                for root in self.roots:
+                    if _under(path, root) and self.looks_like_code(path, root):
+                        found = True
+                        break
+            self._is_code[path] = found
         return found
 
     def folders_of(self, path: str) -> list[str]:
         """Folders from ``path``'s parent up to its (innermost) code root, inclusive."""
+        parent = parent_folder(path)
+        found = self._folders.get(parent)
+        if found is None:
+            found = self._folders[parent] = self._folders_of(path)
+        return found
+
+    def _folders_of(self, path: str) -> list[str]:
         roots = [r for r in self.roots if not r or path.startswith(r + "/")]
         root = max(roots, key=len) if roots else ""
         out = []
@@ -109,20 +133,42 @@ class Layout:
             folder = parent_folder(folder)
 
     # --- documents ------------------------------------------------------------------
+    def mapped(self, path: str) -> str:
+        """``path`` (a code path without extension, or a folder) through ``doc_template``."""
+        before, key, after = self._template
+        if key == "import_path":
+            path = "" if path == "src" else path.removeprefix("src/")
+        return f"{before}{path}{after}" if path else ""
+
+    def code_stems(self, doc: str) -> list[str]:
+        """The code paths without extension (or folders) that ``mapped`` sends to ``doc``'s
+        name inside the docs folder (extension and ``_module`` removed by the caller)."""
+        before, key, after = self._template
+        if not (doc.startswith(before) and doc.endswith(after)) or len(doc) <= len(before + after):
+            return []
+        inner = doc[len(before) : len(doc) - len(after)]
+        return [inner, "src/" + inner] if key == "import_path" else [inner]
+
     def file_doc(self, code: str) -> str:
-        """``docs/<dir>/<name>.md`` for the code file ``<dir>/<name>.<ext>``."""
+        """``docs/<dir>/<name>.md`` for the code file ``<dir>/<name>.<ext>`` (template, format)."""
         ext = self.code_extension(code) or ""
         stem = code[: len(code) - len(ext)] if ext else code
-        return f"{self.docs_dir}/{stem}.md"
+        return f"{self.docs_dir}/{self.mapped(stem)}{self.doc_ext}"
 
     def module_doc(self, folder: str) -> str:
-        """``docs/<folder>/_module.md``."""
-        return f"{self.docs_dir}/{folder}/_module.md" if folder else f"{self.docs_dir}/_module.md"
+        """``docs/<folder>/_module.md`` (template, format)."""
+        inner = self.mapped(folder)
+        name = f"_module{self.doc_ext}"
+        return f"{self.docs_dir}/{inner}/{name}" if inner else f"{self.docs_dir}/{name}"
+
+    def is_module_doc(self, doc: str) -> bool:
+        """True if ``doc`` is named like a folder's document (``_module.md``)."""
+        return doc.rpartition("/")[2] == f"_module{self.doc_ext}"
 
     @property
     def index_doc(self) -> str:
-        """``docs/_index.md``."""
-        return f"{self.docs_dir}/_index.md"
+        """``docs/_index.md`` (format)."""
+        return f"{self.docs_dir}/_index{self.doc_ext}"
 
     def needs_own_doc(self, code: str) -> bool:
         """False for ``skip_files`` (``__init__.py``): documented by their folder only."""
@@ -202,26 +248,47 @@ class ProjectLayout:
         project.module_docs = {layout.module_doc(f): f for f in project.folder_code}
         return project
 
-    def orphaned_docs(self, docs: Iterable[str]) -> list[tuple[str, str]]:
-        """``(doc, code it names)`` for each Markdown document whose code is gone.
+    def unmatched_docs(
+        self, docs: Iterable[str], existed: Callable[[str], bool] = lambda path: False
+    ) -> list[tuple[str, str, bool]]:
+        """``(doc, code it names, is orphan)`` for each document no code expects.
 
-        ``docs`` are existing files; non-Markdown files, the project index and
-        documents matched by the user's exclude patterns are never orphaned.
+        Only documents in the configured format count; the project index and
+        documents matched by the user's exclude patterns are never listed. A
+        document is an *orphan* when the code it names existed (``existed``:
+        the history says so) or when it sits in the docs tree below a folder
+        that mirrors a code folder (``docs/<code folder>/...``); any other
+        document (``docs/why.md``, ``docs/guides/advanced.md``) is a *topic*
+        document, whose code path is reported as ``"."``.
         """
         layout = self.layout
         prefix = layout.docs_dir + "/"
+        mirrored = {layout.mapped(f) for f in [*self.folder_code, *layout.roots]} - {""}
         out = []
         for doc in sorted(docs):
-            if not doc.startswith(prefix) or not doc.endswith(".md") or doc == layout.index_doc:
+            if not doc.startswith(prefix) or not doc.endswith(layout.doc_ext):
+                continue
+            if doc == layout.index_doc or layout.is_user_excluded(doc):
                 continue
             if doc in self.file_docs or doc in self.collisions or doc in self.module_docs:
                 continue
-            if layout.is_user_excluded(doc):
+            inner = doc[len(prefix) : -len(layout.doc_ext)]
+            folder = parent_folder(inner)
+            in_tree = any(_under(folder, m) for m in mirrored) if folder else False
+            if layout.is_module_doc(doc):
+                stems = layout.code_stems(folder) if folder else [""]
+                gone = stems[0] or "."
+                was = any(existed_folder(existed, s) for s in stems if s)
+                out.append((doc, gone, in_tree or was))
                 continue
-            inner = doc[len(prefix) : -3]
-            if inner.rpartition("/")[2] == "_module":
-                out.append((doc, parent_folder(inner) or "."))
-            else:
-                ext = layout.extensions[0] if len(layout.extensions) == 1 else ".*"
-                out.append((doc, inner + ext))
+            stems = layout.code_stems(inner)
+            found = [s + e for s in stems for e in layout.extensions if existed(s + e)]
+            ext = layout.extensions[0] if len(layout.extensions) == 1 else ".*"
+            code = found[0] if found else (stems[0] if stems else inner) + ext
+            out.append((doc, code, bool(found) or in_tree))
         return out
+
+
+def existed_folder(existed: Callable[[str], bool], folder: str) -> bool:
+    """True if ``existed`` knows the folder itself (a history keyed by folder)."""
+    return existed(folder + "/")

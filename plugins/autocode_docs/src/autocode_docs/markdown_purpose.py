@@ -7,6 +7,11 @@
   ``*i*``, ``__b__``, ``_i_``, ``~~s~~``) and inline-code backticks removed
   and whitespace collapsed. ``None`` when the heading is absent or followed
   directly by another heading.
+
+reStructuredText (``rst_title``, ``rst_purpose``): a heading is a line
+underlined (and optionally overlined) by a run of one punctuation character
+at least as long as it; the title is the first heading, the purpose the
+first paragraph line under a heading reading ``Purpose``/``Propósito``.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-__all__ = ["extract_purpose", "extract_title", "strip_emphasis"]
+__all__ = ["extract_purpose", "extract_title", "rst_purpose", "rst_title", "strip_emphasis"]
 
 _PURPOSE_HEADING = re.compile(r"^##\s+(?:🎯\s*)?(?:prop[óo]sito|purpose)\b", re.IGNORECASE)
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -69,4 +74,42 @@ def extract_purpose(text: str) -> str | None:
         if stripped.startswith("#"):
             return None
         return strip_emphasis(stripped) or None
+    return None
+
+
+_RST_RULE = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}\s*$")
+
+
+def _rst_headings(text: str) -> list[tuple[int, str]]:
+    """``(line index, heading text)`` of every underlined heading."""
+    lines = text.splitlines()
+    out = []
+    for i in range(1, len(lines)):
+        title = lines[i - 1].strip()
+        underlined = _RST_RULE.match(lines[i]) and len(lines[i].rstrip()) >= len(title)
+        if title and underlined and not _RST_RULE.match(lines[i - 1]):
+            out.append((i, title))
+    return out
+
+
+def rst_title(text: str) -> str | None:
+    """The first reStructuredText heading's text, or ``None``."""
+    found = _rst_headings(text)
+    return strip_emphasis(found[0][1]) or None if found else None
+
+
+def rst_purpose(text: str) -> str | None:
+    """The first line under a ``Purpose`` heading of a reStructuredText document."""
+    lines = text.splitlines()
+    headings = _rst_headings(text)
+    starts = {i - 1 for i, _ in headings}
+    for i, title in headings:
+        if _PURPOSE_HEADING.match("## " + title):
+            for j in range(i + 1, len(lines)):
+                stripped = lines[j].strip()
+                if j in starts:
+                    return None
+                if stripped and not _RST_RULE.match(stripped):
+                    return strip_emphasis(stripped) or None
+            return None
     return None

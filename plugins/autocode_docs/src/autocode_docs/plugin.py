@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from autocode_core import CheckContext, CheckPlugin, CheckResult
@@ -28,12 +29,25 @@ class DocCheckPlugin(CheckPlugin[DocCheckSettings]):
     }
 
     def execute(self, context: CheckContext[DocCheckSettings]) -> CheckResult:
-        """Run the check; git goes through the toolkit's runner on ``context.run_process``."""
+        """Run the check; git goes through the toolkit's runner on ``context.run_process``.
+
+        Caches live in ``context.state_folder()`` (``run_cache``); a
+        change-triggered run (``context.trigger == "change"`` with
+        ``context.changed_paths``) judges again only what the change affects.
+        """
+        changed = context.changed_paths if context.trigger == "change" else None
+        try:
+            cache_dir: Path | None = context.state_folder()
+        except OSError as exc:  # a read-only project: run without the cache
+            context.logger.warning("doc_check_cache_unavailable", error=str(exc))
+            cache_dir = None
         result = check_docs(
             context.project_root,
             context.settings,
             git=GitRunner.from_context(context),
             state_dir=context.config.daemon.state_dir,
+            cache_dir=cache_dir,
+            changed_paths=changed,
         )
         result = result.model_copy(update={"findings": findings_from_details(result.details)})
         context.logger.info(

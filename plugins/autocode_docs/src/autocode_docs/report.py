@@ -4,7 +4,13 @@
 * ``warning`` "⚠️ N documents need attention" (outdated, missing, orphaned
   documents and name collisions);
 * a short note is appended to the message when statuses come from file
-  modification times instead of git history.
+  modification times instead of git history, and when documents are
+  ``unknown`` (a shallow clone: "N documents could not be judged"); a run
+  with unknown documents never says "All documentation is up to date".
+
+``unknown`` documents are listed under ``details.unknown`` and ``topic``
+documents (guides that mirror no code) under ``details.topic_docs``, each at
+most ``max_entries``; neither needs attention.
 
 ``details`` stays small: counts per status, and at most ``max_entries``
 entries (sorted by document path) for the documents that need attention.
@@ -51,6 +57,10 @@ def build_result(
             {"doc_path": doc, "code_paths": list(paths)}
             for doc, paths in sorted(collisions.items())
         ][:max_entries]
+    for status, key in (("unknown", "unknown"), ("topic", "topic_docs")):
+        listed = [s.doc_path for s in states if s.status == status]
+        if listed:
+            details[key] = listed[:max_entries]
     if history_note:
         details["history_note"] = history_note
     details.update(extra or {})
@@ -59,12 +69,19 @@ def build_result(
         if history_mode == "mtime" and history_note
         else ""
     )
-    if needing == 0:
-        return CheckResult(
-            status="success",
-            message="✅ All documentation is up to date!" + suffix,
-            details=details,
+    unknown = counts["unknown"]
+    if unknown:
+        suffix += (
+            f" ({unknown} document{'s' if unknown != 1 else ''} could not be judged: "
+            f"{history_note or 'history incomplete'})"
         )
+    if needing == 0:
+        message = (
+            "✅ No documentation found behind its code"
+            if unknown
+            else "✅ All documentation is up to date!"
+        )
+        return CheckResult(status="success", message=message + suffix, details=details)
     noun = "document needs" if needing == 1 else "documents need"
     return CheckResult(
         status="warning", message=f"⚠️ {needing} {noun} attention{suffix}", details=details

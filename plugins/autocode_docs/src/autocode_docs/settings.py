@@ -19,6 +19,7 @@ from autocode_core import CheckSettings
 
 __all__ = [
     "DocCheckSettings",
+    "DocFormat",
     "DocIndexConfig",
     "DocIndexSettings",
     "DocsConfig",
@@ -26,6 +27,8 @@ __all__ = [
 ]
 
 HistorySource = Literal["auto", "git", "mtime"]
+DocFormat = Literal["md", "rst"]
+TEMPLATE_KEYS = ("{path}", "{import_path}")
 
 
 class DocIndexSettings(CheckSettings):
@@ -58,6 +61,15 @@ class DocCheckSettings(CheckSettings):
     * ``history``: ``"auto"`` reads git history inside a git work tree and
       file modification times elsewhere; ``"git"`` requires git; ``"mtime"``
       always uses modification times.
+    * ``doc_template``: where a code file's document lives inside the docs
+      folder, without extension: ``{path}`` (default; the code path without
+      its extension, ``src/click/core``) or ``{import_path}`` (the same
+      without a leading ``src/``: ``click/core``), optionally with a fixed
+      folder before or a suffix after it (``api/{import_path}``). Folders
+      map the same way to ``<mapped folder>/_module``.
+    * ``doc_format``: ``"md"`` (Markdown) or ``"rst"`` (reStructuredText,
+      Sphinx): the extension of every document expected, orphaned, topic or
+      indexed (``_module.rst``, ``_index.rst``).
     * ``max_entries``: at most this many documents are listed in the result's
       details (the counts are always complete); 0 to 100,000.
     * ``index``: the docs index, see ``DocIndexSettings``.
@@ -69,6 +81,8 @@ class DocCheckSettings(CheckSettings):
     exclude: list[str] = Field(default_factory=list)
     skip_files: list[str] = Field(default_factory=lambda: ["__init__.py"])
     history: HistorySource = "auto"
+    doc_template: str = "{path}"
+    doc_format: DocFormat = "md"
     max_entries: int = Field(default=100, ge=0, le=100_000)
     index: DocIndexSettings = Field(default_factory=DocIndexSettings)
 
@@ -88,6 +102,29 @@ class DocCheckSettings(CheckSettings):
             if ext not in out:
                 out.append(ext)
         return out
+
+    @field_validator("doc_template")
+    @classmethod
+    def _template(cls, value: str) -> str:
+        cleaned = value.strip().replace("\\", "/").strip("/")
+        keys = [k for k in TEMPLATE_KEYS if k in cleaned]
+        if len(keys) != 1 or cleaned.count(keys[0]) != 1:
+            raise ValueError(
+                "must contain exactly one of {path} or {import_path}, "
+                f"e.g. '{{import_path}}' for docs/click/core.md (got {value!r})"
+            )
+        rest = cleaned.replace(keys[0], "")
+        if "{" in rest or "}" in rest:
+            raise ValueError(
+                f"only {{path}} and {{import_path}} can be used (got {value!r})"
+            )
+        if ".." in cleaned.split("/") or cleaned.startswith("~"):
+            raise ValueError(f"must stay inside the docs folder (got {value!r})")
+        if rest.endswith((".md", ".rst")):
+            raise ValueError(
+                f"leave the extension out, doc_format sets it (got {value!r})"
+            )
+        return cleaned
 
     @field_validator("docs_dir")
     @classmethod

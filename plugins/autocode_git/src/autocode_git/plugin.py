@@ -21,9 +21,17 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from autocode_core import CheckContext, CheckPlugin, CheckResult, PluginError
-from autocode_core.toolkit import GitRunner, autocode_outputs, find_work_tree, write_json_atomic
+from autocode_core.toolkit import (
+    GitRunner,
+    WorkTree,
+    autocode_outputs,
+    find_work_tree,
+    head_commit,
+    write_json_atomic,
+)
 from autocode_git.changes import CATEGORIES, display_path
 from autocode_git.findings import findings_from_details
+from autocode_git.incremental import CHANGE_CACHE_NAME, ChangeCache
 from autocode_git.settings import GitCheckSettings, TokenSettings
 from autocode_git.summary import ChangeSummary, collect_changes, summary_json
 from autocode_git.token_budget import TokenBudget, TokenCache, apply_token_budget
@@ -73,7 +81,19 @@ class GitCheckPlugin(CheckPlugin[GitCheckSettings]):
             context, timeout=settings.git_timeout_seconds, config=_FIND_COPIES
         )
         repository = find_work_tree(run_git)
-        summary = collect_changes(repository, run_git, settings, autocode_outputs(context))
+        outputs = autocode_outputs(context)
+        changes_cache = ChangeCache(context.state_folder() / CHANGE_CACHE_NAME)
+        reuse = None
+        if context.trigger == "change" and context.changed_paths is not None:
+            key = _cache_key(settings, repository, outputs, run_git)
+            reuse = changes_cache.reuser(key, repository, context.changed_paths)
+        summary = collect_changes(repository, run_git, settings, outputs, reuse=reuse)
+        changes_cache.save(
+            _key_for(settings, repository, outputs, summary.head),
+            repository,
+            summary.entries,
+            summary.changes,
+        )
         budget = None
         if settings.tokens.enabled:
             cache = TokenCache(context.state_folder() / TOKEN_CACHE_NAME)
@@ -99,8 +119,24 @@ class GitCheckPlugin(CheckPlugin[GitCheckSettings]):
             git_commands=run_git.calls,
         )
         result = _result(summary, budget, settings.output_path, run_git.calls)
+        if context.trigger == "change":
+            details = {**result.details, "incremental": {"reread": summary.diffed}}
+            result = result.model_copy(update={"details": details})
         result = result.model_copy(update={"findings": findings_from_details(result.details)})
         return result
+
+
+def _key_for(
+    settings: GitCheckSettings, repository: WorkTree, outputs: list[str], head: str | None
+) -> str:
+    """What a reused change depends on besides its own file (``incremental``)."""
+    return "\0".join([head or "", repository.prefix, *outputs, settings.model_dump_json()])
+
+
+def _cache_key(
+    settings: GitCheckSettings, repository: WorkTree, outputs: list[str], run_git: GitRunner
+) -> str:
+    return _key_for(settings, repository, outputs, head_commit(run_git))
 
 
 def _counts_text(summary: ChangeSummary) -> str:

@@ -9,7 +9,7 @@ repository with no commits) and branch (``None`` on a detached HEAD).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 __all__ = ["StatusEntry", "StatusReport", "parse_status", "status_command"]
@@ -25,6 +25,9 @@ class StatusEntry:
     ``M``, ``T``, ``A``, ``D``, ``R``, ``C``, ``U``; ``?`` for untracked).
     ``orig_path`` is the source of a rename or copy. ``submodule`` is true for
     a submodule entry. Paths are relative to the repository toplevel.
+    ``objects`` is git's modes and object names of the entry (HEAD and index
+    sides): equal ``objects`` mean equal HEAD and index contents. It takes
+    no part in comparing entries.
     """
 
     kind: EntryKind
@@ -33,6 +36,7 @@ class StatusEntry:
     worktree: str = "."
     orig_path: str | None = None
     submodule: bool = False
+    objects: str = field(default="", compare=False)
 
 
 @dataclass
@@ -87,15 +91,18 @@ def parse_status(output: bytes) -> StatusReport:
             _header(report, record.decode("utf-8", "replace"))
         elif tag == b"1":
             fields = record.split(b" ", 8)
-            report.entries.append(_entry("ordinary", fields[1], fields[2], fields[8]))
+            entry = _entry("ordinary", fields[1], fields[2], fields[8])
+            report.entries.append(_with_objects(entry, fields[3:8]))
         elif tag == b"2":
             fields = record.split(b" ", 9)
             orig = os.fsdecode(records[i])
             i += 1
-            report.entries.append(_entry("renamed", fields[1], fields[2], fields[9], orig))
+            entry = _entry("renamed", fields[1], fields[2], fields[9], orig)
+            report.entries.append(_with_objects(entry, fields[3:9]))
         elif tag == b"u":
             fields = record.split(b" ", 10)
-            report.entries.append(_entry("unmerged", fields[1], fields[2], fields[10]))
+            entry = _entry("unmerged", fields[1], fields[2], fields[10])
+            report.entries.append(_with_objects(entry, fields[3:10]))
         elif tag == b"?":
             report.entries.append(StatusEntry("untracked", os.fsdecode(record[2:]), ".", "?"))
         elif tag == b"!":
@@ -110,6 +117,10 @@ def _entry(
 ) -> StatusEntry:
     letters = xy.decode("ascii")
     return StatusEntry(kind, os.fsdecode(path), letters[0], letters[1], orig, sub.startswith(b"S"))
+
+
+def _with_objects(entry: StatusEntry, fields: list[bytes]) -> StatusEntry:
+    return replace(entry, objects=b" ".join(fields).decode("ascii", "replace"))
 
 
 def _header(report: StatusReport, line: str) -> None:

@@ -9,7 +9,7 @@ diffs them. Untracked files get their content as a new-file diff, read here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,11 @@ __all__ = ["ChangeSummary", "collect_changes"]
 
 @dataclass
 class ChangeSummary:
-    """What changed: one ``Change`` per file side, and one category per file."""
+    """What changed: one ``Change`` per file side, and one category per file.
+
+    ``entries`` are the status entries kept, by toplevel path; ``diffed``
+    counts the entries whose changes were read this run (not reused).
+    """
 
     branch: str | None
     head: str | None
@@ -36,6 +40,8 @@ class ChangeSummary:
     staged_files: set[str] = field(default_factory=set)
     unstaged_files: set[str] = field(default_factory=set)
     excluded_files: list[str] = field(default_factory=list)
+    entries: dict[str, StatusEntry] = field(default_factory=dict)
+    diffed: int = 0
 
     @property
     def detached(self) -> bool:
@@ -135,10 +141,23 @@ def _tracked_changes(
     settings: GitCheckSettings,
     entries: dict[str, StatusEntry],
     pathspecs: list[str],
+    only: list[str] | None = None,
 ) -> list[Change]:
-    """Staged and unstaged changes: one ``git diff`` each, only when status shows some."""
+    """Staged and unstaged changes: one ``git diff`` each, only when status shows some.
+
+    :param only: toplevel paths to diff (``None``: every path of ``pathspecs``);
+        the sources of renames among them are added, so git pairs them as
+        ``git status`` did.
+    """
     changes = []
     tracked = [e for e in entries.values() if e.kind in ("ordinary", "renamed")]
+    if only is not None:
+        wanted = set(only)
+        tracked = [e for e in tracked if e.path in wanted]
+        paths = sorted(wanted | {e.orig_path for e in tracked if e.orig_path})
+        pathspecs = [f":(top,literal){p}" for p in paths] + [
+            s for s in pathspecs if s.startswith(":(top,exclude")
+        ]
     for staged in (True, False):
         if not any((e.index if staged else e.worktree) != "." for e in tracked):
             continue
@@ -186,12 +205,17 @@ def collect_changes(
     run_git: GitRunner,
     settings: GitCheckSettings,
     own_outputs: Sequence[str] = (),
+    reuse: Callable[[str, StatusEntry], list[Change] | None] | None = None,
 ) -> ChangeSummary:
     """Every change under the project root, with diffs, in a deterministic order
     (by file, the staged side first).
 
     :param run_git: the toolkit's ``GitRunner`` in the project root.
     :param own_outputs: project-relative paths never to report.
+    :param reuse: given a toplevel path and its status entry, the changes
+        a previous run read for it when they are known to be the same
+        (``incremental.ChangeCache``), or ``None`` to read them: only the
+        other paths are diffed or read. Conflicted paths are always read.
     :raises PluginError: a git command failed.
     """
     specs = _pathspecs(repository, own_outputs)
@@ -200,15 +224,27 @@ def collect_changes(
     )
     report = parse_status(run_git(status))
     summary = ChangeSummary(branch=report.branch, head=report.head)
-    entries = _classify(summary, report, repository, settings.exclude)
+    entries = summary.entries = _classify(summary, report, repository, settings.exclude)
     conflicted = sorted(p for p, e in entries.items() if e.kind == "unmerged")
     diff_specs = specs + [f":(top,exclude,literal){p}" for p in conflicted]
-    summary.changes += _tracked_changes(run_git, repository, settings, entries, diff_specs)
+    fresh = entries
+    only = None
+    if reuse is not None:
+        fresh = {}
+        for path, entry in entries.items():
+            known = None if entry.kind == "unmerged" else reuse(path, entry)
+            if known is None:
+                fresh[path] = entry
+            else:
+                summary.changes += known
+        only = [p for p, e in fresh.items() if e.kind in ("ordinary", "renamed")]
+    summary.diffed = len(fresh)
+    summary.changes += _tracked_changes(run_git, repository, settings, fresh, diff_specs, only)
     if conflicted:
         summary.changes += conflict_changes(
             run_git, repository, conflicted, settings.max_diff_bytes
         )
-    summary.changes += _untracked_changes(repository, entries, settings.max_diff_bytes)
+    summary.changes += _untracked_changes(repository, fresh, settings.max_diff_bytes)
     summary.changes.sort(key=lambda c: (c.file, not c.staged, c.status))
     return summary
 
