@@ -5,8 +5,8 @@ A test run with an interpreter that has a release of the project installed
 edited, and report it passing. ``project_modules`` names the top-level
 modules and packages of the checkout; the run's probe
 (``autocode_tests.pytest_probe``) records where the tests imported each of
-them from; ``foreign_imports`` lists those that came from outside the
-project root, which the result reports as a warning.
+them from; ``foreign_imports`` lists those that came from elsewhere (outside
+the project root, or an environment inside it), which the result reports as a warning.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ __all__ = ["MAX_MODULES", "foreign_imports", "project_modules"]
 
 #: the probe checks at most this many top-level names
 MAX_MODULES = 50
+#: folders that hold installed packages, even inside the project (its ``.venv``)
+_INSTALLED = {"site-packages", "dist-packages"}
 
 
 def project_modules(files: Sequence[str], source_roots: Sequence[str]) -> list[str]:
@@ -48,11 +50,18 @@ def project_modules(files: Sequence[str], source_roots: Sequence[str]) -> list[s
 
 
 def foreign_imports(modules: Mapping[str, str], project_root: Path) -> dict[str, str]:
-    """The names of ``modules`` (name → imported file) imported from outside ``project_root``."""
+    """The names of ``modules`` (name → imported file) not imported from the checkout.
+
+    From the checkout means under ``project_root`` (symlinks resolved) and
+    not in a ``site-packages``/``dist-packages`` folder (an environment kept
+    inside the project, such as ``.venv``, is not the checkout).
+    """
     root = os.path.realpath(project_root)
     outside = {}
     for name, origin in sorted(modules.items()):
         real = os.path.realpath(origin)
-        if os.path.commonpath([root, real]) != root:
+        inside = os.path.commonpath([root, real]) == root
+        installed = _INSTALLED & set(Path(real).parts)
+        if not inside or installed:
             outside[name] = origin
     return outside
