@@ -116,7 +116,9 @@ class TestCheckPlugin(CheckPlugin[TestCheckSettings]):
         if settings.incremental and context.trigger == "change" and context.changed_paths:
             affected = affected_tests(plan, context.changed_paths)
             if affected:
-                partial = self._partial(context, plan, affected, run(affected, False), interpreter)
+                partial = self._partial(
+                    context, plan, affected, run(affected, False), interpreter, listing.source
+                )
                 context.report_partial(partial)
                 if settings.after_partial == "schedule":
                     return partial
@@ -132,6 +134,7 @@ class TestCheckPlugin(CheckPlugin[TestCheckSettings]):
         affected: list[str],
         run: PytestRun,
         interpreter: Interpreter,
+        listing: str,
     ) -> CheckResult:
         """The result of the affected tests alone, marked partial."""
         wanted = set(affected)
@@ -144,7 +147,7 @@ class TestCheckPlugin(CheckPlugin[TestCheckSettings]):
             test_files=affected,
         )
         result = self._finish(
-            sub, run, "partial", "", context.settings, _warnings(interpreter, run, context)
+            sub, run, listing, "", context.settings, _warnings(interpreter, run, context)
         )
         details = {**result.details, "partial": True, "affected_tests": affected}
         return result.model_copy(
