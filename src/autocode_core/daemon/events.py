@@ -18,7 +18,7 @@ from autocode_core.models import CheckResult, utc_now
 
 __all__ = ["DaemonEvent", "EventBus", "EventType"]
 
-EventType = Literal["check_started", "check_completed", "config_changed", "task_changed"]
+EventType = Literal["check_started", "check_completed", "config_changed", "task_changed", "check_progress"]
 
 
 class DaemonEvent(BaseModel):

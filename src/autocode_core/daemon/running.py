@@ -79,7 +79,7 @@ class DaemonRuns:
         """The runner of the current event loop (one per loop: limits and joins hold across callers)."""
         native = anyio.lowlevel.current_token().native_token
         if self._runner is None or self._runner[0] is not native:
-            self._runner = (native, CheckRunner(self.config.daemon.max_concurrent_checks, self._started))
+            self._runner = (native, CheckRunner(self.config.daemon.max_concurrent_checks, self._started, self._partial))
         return self._runner[1]
 
     def _request(
@@ -98,6 +98,14 @@ class DaemonRuns:
         self.events.publish(DaemonEvent(
             type="check_started", check_name=handle.check_name, trigger=handle.trigger,
             data={"run_id": handle.id},
+        ))
+
+    def _partial(self, handle: RunHandle, result: CheckResult) -> None:
+        """A run's partial result → a ``check_progress`` event (``autocode_core.run.progress``)."""
+        self.events.publish(DaemonEvent(
+            type="check_progress", check_name=handle.check_name, trigger=handle.trigger,
+            result=result.model_copy(update={"check_name": handle.check_name}),
+            data={"run_id": handle.id, "partial": True},
         ))
 
     async def run_check(

@@ -54,6 +54,8 @@ class RunJob:
     memory_limit_mb: float | None
     trigger: Trigger = "manual"
     changed_paths: frozenset[str] | None = None
+    #: where ``context.report_partial`` goes (``autocode_core.run.progress``); ``None``: nowhere
+    on_partial: Callable[[CheckResult], None] | None = None
 
     @property
     def check_name(self) -> str:
@@ -76,6 +78,7 @@ class RunJob:
             trigger=self.trigger,
             changed_paths=self.changed_paths,
             processes=processes,
+            partial_reporter=self.on_partial,
         )
 
 

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +30,7 @@ from autocode_core.plugin.loader import CheckEntry
 from autocode_core.run.context import Trigger
 from autocode_core.run.executor import CheckExecutor, RunJob
 from autocode_core.run.outcome import could_not_run, error_result, sanitize_result
+from autocode_core.run.progress import loop_reporter
 
 __all__ = ["CheckRunner", "RunHandle", "RunRequest"]
 
@@ -90,12 +92,20 @@ class CheckRunner:
     """Runs checks within a concurrency limit; one instance per daemon runtime.
 
     :param on_started: called on the event loop when a run gets its slot.
+    :param on_partial: called on the event loop with each partial result a
+        run reports (``autocode_core.run.progress``).
     """
 
-    def __init__(self, max_concurrent: int, on_started: Callable[[RunHandle], None] | None = None) -> None:
+    def __init__(
+        self,
+        max_concurrent: int,
+        on_started: Callable[[RunHandle], None] | None = None,
+        on_partial: Callable[[RunHandle, CheckResult], None] | None = None,
+    ) -> None:
         self.limiter = anyio.CapacityLimiter(max_concurrent)
         self._inflight: dict[str, RunHandle] = {}
         self._on_started = on_started
+        self._on_partial = on_partial
 
     @property
     def running(self) -> list[str]:
@@ -227,6 +237,7 @@ class CheckRunner:
             memory_limit_mb=request.memory_limit_mb,
             trigger=request.trigger,
             changed_paths=request.changed_paths,
+            on_partial=None if self._on_partial is None else loop_reporter(partial(self._on_partial, handle)),
         )
         with structlog.contextvars.bound_contextvars(check=entry.name, plugin=entry.plugin.name):
             return await executor.execute(job)
