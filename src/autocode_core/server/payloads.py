@@ -1,8 +1,11 @@
 """The JSON the API sends: results (full or compact), check entries, status.
 
-``compact_result`` keeps what a poller or the event stream needs (status,
-message, time, duration) plus the small scalar figures of ``details`` (counts,
-totals, flags); lists and long text stay behind ``GET /api/checks/{name}``.
+``compact_result`` keeps what a poller, the event stream and a dashboard card
+need (status, message, time, duration), the small scalar figures of
+``details`` (counts, totals, flags), the first ``MAX_FINDINGS`` findings (each
+message cut to ``MAX_MESSAGE``) with their total count, and the end of a
+traceback (``MAX_TRACEBACK`` characters); other lists and long text stay behind
+``GET /api/checks/{name}``.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from typing import Any
 from starlette.responses import JSONResponse
 
 from autocode_core.daemon.snapshot import CheckSnapshot, DaemonSnapshot, plugin_dict
-from autocode_core.models import CheckResult
+from autocode_core.models import CheckResult, Finding
 
 __all__ = [
     "ApiJSONResponse",
     "check_entry",
     "compact_details",
+    "compact_findings",
     "compact_result",
     "full_result",
     "status_payload",
@@ -28,6 +32,8 @@ __all__ = [
 MAX_MESSAGE = 500
 MAX_TEXT = 120
 MAX_KEYS = 40
+MAX_FINDINGS = 20
+MAX_TRACEBACK = 4000
 
 
 def _finite(value: Any) -> Any:
@@ -80,20 +86,51 @@ def compact_details(details: Any, depth: int = 0) -> dict[str, Any]:
     return out
 
 
+def _cut(text: str, limit: int = MAX_MESSAGE) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def compact_findings(findings: list[Finding]) -> list[dict[str, Any]]:
+    """The first ``MAX_FINDINGS`` findings, worst first, messages cut, ``data`` compacted."""
+    rank = {"error": 0, "warning": 1, "info": 2}
+    ordered = sorted(findings, key=lambda f: rank.get(f.severity, 3))  # stable: plugin order kept
+    return [
+        {
+            "message": _cut(f.message),
+            "severity": f.severity,
+            "kind": f.kind,
+            "path": f.path,
+            "line": f.line,
+            "id": f.id,
+            "data": compact_details(f.data) | _code_list(f.data),
+        }
+        for f in ordered[:MAX_FINDINGS]
+    ]
+
+
+def _code_list(data: dict[str, Any]) -> dict[str, Any]:
+    """A short list of paths (``code``) kept beside the scalars: it names what changed."""
+    code = data.get("code")
+    if isinstance(code, list) and all(isinstance(c, str) for c in code):
+        return {"code": [_cut(c, MAX_TEXT) for c in code[:5]]}
+    return {}
+
+
 def compact_result(result: CheckResult | None) -> dict[str, Any] | None:
-    """A small form of ``result`` for polling and events."""
+    """A small form of ``result`` for polling, events and the dashboard's cards."""
     if result is None:
         return None
-    message = result.message
-    if len(message) > MAX_MESSAGE:
-        message = message[:MAX_MESSAGE] + "…"
+    trace = result.details.get("traceback") if isinstance(result.details, dict) else None
     return {
         "check_name": result.check_name,
         "status": result.status,
-        "message": message,
+        "message": _cut(result.message),
         "timestamp": result.timestamp.isoformat() if result.timestamp else None,
         "duration_seconds": result.duration_seconds,
         "summary": compact_details(result.details),
+        "findings": compact_findings(result.findings),
+        "findings_total": len(result.findings),
+        "traceback": trace[-MAX_TRACEBACK:] if isinstance(trace, str) and trace else None,
     }
 
 
@@ -152,9 +189,17 @@ def check_entry(check: CheckSnapshot, *, full: bool = False) -> dict[str, Any]:
 
 
 def status_payload(snapshot: DaemonSnapshot) -> dict[str, Any]:
-    """``GET /api/status``: the daemon, the scheduler and the compact latest results."""
+    """``GET /api/status``: the daemon, the scheduler and the compact latest results.
+
+    ``entries`` holds every known check as ``GET /api/checks`` lists it (schedule,
+    saved pause/enable, run in progress) without ``result``, which is
+    ``checks[name]`` (compact, with findings): all a dashboard needs for its
+    first paint, in one request. ``taken_at`` is when
+    the snapshot was taken (the server's clock).
+    """
     data = snapshot.status().model_dump(mode="json", exclude={"checks"})
     data["state"] = snapshot.state.value
+    data["taken_at"] = snapshot.taken_at.isoformat()
     return {
         "daemon": data,
         "scheduler": {
@@ -168,4 +213,8 @@ def status_payload(snapshot: DaemonSnapshot) -> dict[str, Any]:
         },
         "running": sorted(name for name, check in snapshot.checks.items() if check.running),
         "failed_plugins": [p.name for p in snapshot.load_failures],
+        "entries": [
+            {k: v for k, v in check_entry(check).items() if k != "result"}
+            for _, check in sorted(snapshot.checks.items())
+        ],
     }
