@@ -72,3 +72,10 @@ def test_head_answers_the_tag_without_a_body(server: Any) -> None:
     head = server.client.head("/static/dashboard.css")
     assert head.status_code == 200 and head.content == b""
     assert head.headers["etag"] == get.headers["etag"]
+
+
+def test_tagged_json_asks_the_browser_to_revalidate(server: Any) -> None:
+    response = server.client.get("/api/checks")
+    assert response.headers["cache-control"] == "no-cache"
+    again = server.client.get("/api/checks", headers={"If-None-Match": response.headers["etag"]})
+    assert again.status_code == 304 and again.headers["cache-control"] == "no-cache"

@@ -5,7 +5,8 @@ HTML, CSS, JavaScript or SVG and a body of at most ``max_bytes`` gets a weak
 ``ETag`` (``W/"<blake2b of the body>"``), computed on the uncompressed body
 (the gzip layer sits outside this one). A request whose ``If-None-Match``
 names that tag is answered ``304 Not Modified`` with no body, the tag and the
-answer's caching headers. Streams (``text/event-stream``), other methods,
+answer's caching headers. A tagged answer without ``Cache-Control`` gets
+``no-cache`` (a browser keeps it and asks again with ``If-None-Match``). Streams (``text/event-stream``), other methods,
 other statuses, bigger bodies and answers that already carry an ``ETag``
 pass through untouched. The body is computed either way: a 304 saves bytes
 on the wire, not work on the server.
@@ -99,16 +100,14 @@ class ETagMiddleware:
     @staticmethod
     async def _finish(start: Message, body: bytes, if_none_match: str | None, send: Send) -> None:
         tag = etag_of(body)
-        if if_none_match and _matches(if_none_match, tag):
-            kept = [
-                (k, v) for k, v in start["headers"] if k.decode("latin-1").lower() in KEPT_ON_304
-            ]
-            headers = MutableHeaders(raw=kept)
-            headers["etag"] = tag
-            await send({"type": "http.response.start", "status": 304, "headers": headers.raw})
-            await send({"type": "http.response.body", "body": b""})
-            return
         headers = MutableHeaders(raw=list(start["headers"]))
         headers["etag"] = tag
+        if "cache-control" not in headers:
+            headers["cache-control"] = "no-cache"
+        if if_none_match and _matches(if_none_match, tag):
+            kept = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in KEPT_ON_304]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
+            await send({"type": "http.response.body", "body": b""})
+            return
         await send({**start, "headers": headers.raw})
         await send({"type": "http.response.body", "body": body})

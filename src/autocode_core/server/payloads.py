@@ -182,7 +182,9 @@ def check_entry(check: CheckSnapshot, *, full: bool = False) -> dict[str, Any]:
         "execution": check.execution,
         "last_exit": check.last_exit,
         "interval_minutes": schedule.interval_seconds / 60,
-        "next_run": schedule.next_run.isoformat() if schedule.next_run else None,
+        # whole seconds: the scheduler derives it from a monotonic clock each time, and a
+        # microsecond of jitter would change the answer (and its ETag) on every request
+        "next_run": schedule.next_run.replace(microsecond=0).isoformat() if schedule.next_run else None,
         "last_run": last_run.isoformat() if last_run else None,
         "result": result,
     }
