@@ -139,9 +139,19 @@ def full_result(result: CheckResult | None) -> dict[str, Any] | None:
     return None if result is None else result.model_dump(mode="json")
 
 
-def check_entry(check: CheckSnapshot, *, full: bool = False) -> dict[str, Any]:
-    """What the API says about one check: plugin, schedule, run in progress, latest result."""
-    result = full_result(check.result) if full else compact_result(check.result)
+def check_entry(
+    check: CheckSnapshot, *, full: bool = False, with_result: bool = True
+) -> dict[str, Any]:
+    """What the API says about one check: plugin, schedule, run in progress, latest result
+    (``result``: full, compact, or left out with ``with_result=False``)."""
+    if not with_result:
+        entry = _entry(check, None)
+        del entry["result"]
+        return entry
+    return _entry(check, full_result(check.result) if full else compact_result(check.result))
+
+
+def _entry(check: CheckSnapshot, result: dict[str, Any] | None) -> dict[str, Any]:
     run = check.run.model_dump(mode="json") if check.run is not None else None
     schedule = check.schedule
     if not check.loaded or schedule is None:  # its plugin failed to load
@@ -216,7 +226,6 @@ def status_payload(snapshot: DaemonSnapshot) -> dict[str, Any]:
         "running": sorted(name for name, check in snapshot.checks.items() if check.running),
         "failed_plugins": [p.name for p in snapshot.load_failures],
         "entries": [
-            {k: v for k, v in check_entry(check).items() if k != "result"}
-            for _, check in sorted(snapshot.checks.items())
+            check_entry(check, with_result=False) for _, check in sorted(snapshot.checks.items())
         ],
     }
