@@ -116,10 +116,31 @@ def _code_list(data: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
+#: id(result) -> (result, its compact form): results are frozen, so each is compacted once
+#: (the latest results are asked for by every status poll); the result is kept so its id
+#: cannot be reused while it is cached
+_COMPACTED: dict[int, tuple[CheckResult, dict[str, Any]]] = {}
+MAX_COMPACTED = 512
+
+
 def compact_result(result: CheckResult | None) -> dict[str, Any] | None:
-    """A small form of ``result`` for polling, events and the dashboard's cards."""
+    """A small form of ``result`` for polling, events and the dashboard's cards.
+
+    The same result gives the same (shared) dict: callers must not change it.
+    """
     if result is None:
         return None
+    cached = _COMPACTED.get(id(result))
+    if cached is not None and cached[0] is result:
+        return cached[1]
+    compact = _compact(result)
+    if len(_COMPACTED) >= MAX_COMPACTED:
+        _COMPACTED.pop(next(iter(_COMPACTED)))  # the oldest
+    _COMPACTED[id(result)] = (result, compact)
+    return compact
+
+
+def _compact(result: CheckResult) -> dict[str, Any]:
     trace = result.details.get("traceback") if isinstance(result.details, dict) else None
     return {
         "check_name": result.check_name,
