@@ -255,9 +255,10 @@ def test_first_paint_is_one_request_and_errors_come_first(
         expect(docs.locator(".chip", has_text="1,500 tokens")).to_be_visible()
 
         tests.locator(".history summary").click()
-        rows = tests.locator(".history-table tbody tr")
-        expect(rows).to_have_count(2)
-        expect(rows.first.locator("td").nth(1)).to_have_text("api")
+        runs = tests.locator(".history-table tbody.run")
+        expect(runs).to_have_count(2)
+        expect(runs.first.locator("td").nth(1)).to_have_text("api")
+        expect(runs.first.locator(".history-message td")).to_have_text("❌ 2 tests failing")
         expect(tests.locator(".history-chart circle")).to_have_count(2)
         assert tests.locator(".history-chart .axis-label").count() >= 3  # duration 0, max, time
         page.screenshot(path=str(artifacts / "dashboard-1440.png"), full_page=True)

@@ -254,7 +254,7 @@ function renderDetails(container, details) {
 }
 
 // ---------------------------------------------------------------- run history
-const CHART = {width: 600, height: 150, left: 48, right: 10, top: 10, bottom: 28};
+const CHART = {width: 400, height: 120, left: 54, right: 8, top: 10, bottom: 24};
 
 function timeTicks(start, end) {
   const span = end - start;
@@ -285,13 +285,13 @@ function historyChart(runs) {
   const y = (d) => top + (1 - (d || 0) / max) * (height - top - bottom);
   chart.append(svg("line", {x1: left, y1: height - bottom, x2: width - right, y2: height - bottom, class: "axis"}));
   chart.append(svg("line", {x1: left, y1: top, x2: left, y2: height - bottom, class: "axis"}));
-  chart.append(svg("text", {x: left - 4, y: top + 8, class: "axis-label", "text-anchor": "end"}, duration(max)));
+  chart.append(svg("text", {x: left - 4, y: top + 10, class: "axis-label", "text-anchor": "end"}, duration(max)));
   chart.append(svg("text", {x: left - 4, y: height - bottom, class: "axis-label", "text-anchor": "end"}, "0"));
   const ticks = points.length === 1 ? [[start, localTime(points[0].timestamp)]] : timeTicks(start, end);
   ticks.forEach(([t, text], i) => {
     const anchor = points.length === 1 ? "middle" : i === 0 ? "start" : t === end ? "end" : "middle";
     chart.append(svg("line", {x1: x(t), y1: height - bottom, x2: x(t), y2: height - bottom + 4, class: "axis"}));
-    chart.append(svg("text", {x: x(t), y: height - 8, class: "axis-label", "text-anchor": anchor}, text));
+    chart.append(svg("text", {x: x(t), y: height - 6, class: "axis-label", "text-anchor": anchor}, text));
   });
   if (points.length > 1) {
     chart.append(svg("polyline", {points: points.map((r) => `${x(r.t)},${y(r.duration_seconds)}`).join(" "), class: "spark-line"}));
@@ -304,28 +304,43 @@ function historyChart(runs) {
   return chart;
 }
 
+const RUN_TIME = {hour: "2-digit", minute: "2-digit", second: "2-digit"};
+const RUN_DATE = {month: "short", day: "numeric", ...RUN_TIME};
+
+function runTime(iso) {
+  const date = new Date(iso);
+  const today = date.toDateString() === new Date().toDateString();
+  return date.toLocaleString([], today ? RUN_TIME : RUN_DATE);
+}
+
+/** One run per two rows: time, trigger, status, duration; then its message across the table. */
 function historyTable(runs) {
   const table = el("table", "history-table");
-  table.append(el("caption", "", `Last ${num(runs.length)} runs, newest first (times in your time zone)`));
+  table.append(el("caption", "", `Last ${num(runs.length)} runs, newest first, in your time zone`));
   const head = el("tr");
-  for (const name of ["Time", "Trigger", "Status", "Duration", "Message"]) {
-    const th = el("th", "", name);
+  for (const name of ["Time", "Trigger", "Status", "Duration"]) {
+    const th = el("th", name === "Duration" ? "num" : "", name);
     th.scope = "col";
     head.append(th);
   }
   const thead = el("thead");
   thead.append(head);
   table.append(thead);
-  const body = el("tbody");
   for (const run of runs) {
+    const body = el("tbody", "run");
     const row = el("tr");
     const status = el("td");
     status.append(chip(run.status, severity(run.status)));
-    row.append(el("td", "nowrap", localTime(run.timestamp)), el("td", "", run.trigger || "–"), status,
-      el("td", "nowrap num", duration(run.duration_seconds)), el("td", "history-message", run.message));
-    body.append(row);
+    const time = el("td", "nowrap", run.timestamp ? runTime(run.timestamp) : "–");
+    if (run.timestamp) time.title = localTime(run.timestamp);
+    row.append(time, el("td", "", run.trigger || "–"), status, el("td", "nowrap num", duration(run.duration_seconds)));
+    const message = el("tr", "history-message");
+    const cell = el("td", "", run.message);
+    cell.colSpan = 4;
+    message.append(cell);
+    body.append(row, message);
+    table.append(body);
   }
-  table.append(body);
   return table;
 }
 
