@@ -4,6 +4,9 @@ The routes are thin: every action goes through the daemon's public API
 (``run_check``, ``update_config``, ``pause_check``...), never a second
 implementation. The middleware stack, outermost first: request size limit,
 Host/Origin/token guard, optional CORS (only when ``api.cors_origins`` is set).
+Around them, outermost first: ``HEAD`` as ``GET``, gzip (for clients that accept
+it, bodies of ``GZIP_MIN_BYTES`` or more, never the event stream), then ETag/304
+(``server/caching.py``) on JSON and assets.
 
 Served without the ``service`` (mounted in another ASGI server), a run
 happens inside its request; set ``app.state.runs.task_group`` to a running task
@@ -23,7 +26,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 
+from autocode_core.server.caching import ETagMiddleware
 from autocode_core.server.dashboard import router as dashboard_router
 from autocode_core.server.event_stream import router as events_router
 from autocode_core.server.payloads import ApiJSONResponse
@@ -44,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["create_app"]
 
 log = structlog.get_logger("autocode.server")
+GZIP_MIN_BYTES = 500
 
 DESCRIPTION = """The autocode daemon: check results, runs, configuration, scheduler, health
 and events.
@@ -130,6 +136,8 @@ def create_app(daemon: AutocodeDaemon, *, max_body_bytes: int = MAX_BODY_BYTES) 
         allowed_hosts=list(api.allowed_hosts),
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(ETagMiddleware)  # tags the uncompressed body; 304 on If-None-Match
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)  # not text/event-stream
     app.add_middleware(HeadMiddleware)
     app.state.mcp = _mount_mcp(app, daemon)
     return app
