@@ -90,6 +90,10 @@ def build_parser() -> argparse.ArgumentParser:
     daemon = sub.add_parser("daemon", parents=[common], help="run the scheduler until stopped")
     daemon.add_argument("--host", help="HTTP server address (overrides api.host)")
     daemon.add_argument("--port", type=int, help="HTTP server port (overrides api.port)")
+    daemon.add_argument(
+        "--no-watch", dest="watch", action="store_false",
+        help="do not run checks when files change (default: daemon.watch.enabled)",
+    )
     plugins = sub.add_parser("plugins", parents=[common], help="list plugins and their load status")
     add_format(plugins)
     status = sub.add_parser("status", parents=[common], help="last result and metrics of every check (no daemon needed)")

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from autocode_core.models import CheckResult, DaemonStatus
 from autocode_core.plugin.loader import PluginInfo
 from autocode_core.store.metrics import CheckMetrics
+from autocode_core.watch.status import WatchStatus
 
 __all__ = [
     "CheckSnapshot",
@@ -165,6 +166,8 @@ class DaemonSnapshot(BaseModel):
     listener_failures: dict[str, int]
     listener_dropped: int
     executors: dict[str, dict[str, int]] = {}
+    #: the file watcher (``None`` when the daemon does not watch files)
+    watch: WatchStatus | None = None
 
     @property
     def is_running(self) -> bool:
