@@ -121,13 +121,10 @@ class WatchConfig(BaseModel):
     force_polling: bool = False
     poll_interval_ms: int = bounded(300, 50, 60_000, "50 ms to 1 minute between polls")
 
-    @model_validator(mode="after")
-    def _max_wait_covers_quiet(self) -> WatchConfig:
-        if self.max_wait_ms < self.quiet_ms:
-            raise ValueError(
-                f"max_wait_ms ({self.max_wait_ms}) must be at least quiet_ms ({self.quiet_ms})"
-            )
-        return self
+    @property
+    def batch_max_wait_ms(self) -> int:
+        """``max_wait_ms`` in effect: never less than ``quiet_ms``."""
+        return max(self.max_wait_ms, self.quiet_ms)
 
 
 class DaemonConfig(BaseModel):

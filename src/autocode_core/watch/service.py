@@ -146,7 +146,7 @@ class FileWatcher:
             group.start_soon(self._guard_root, identity, stop)
             try:
                 async for changes in self._awatch(
-                    self.root, watch_filter=first, debounce=settings.max_wait_ms, step=settings.quiet_ms,
+                    self.root, watch_filter=first, debounce=settings.batch_max_wait_ms, step=settings.quiet_ms,
                     stop_event=stop, force_polling=polling is not None,
                     poll_delay_ms=settings.poll_interval_ms, ignore_permission_denied=True,
                 ):
