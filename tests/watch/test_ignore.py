@@ -34,6 +34,9 @@ def test_relative_paths_are_posix_and_none_for_the_root_or_outside(tmp_path: Pat
         ("reports/junit.xml", False),
         ("reports/other.txt", True),
         ("git_changes.json.bak", True),
+        (".git_changes.json.d7ed9q7d.tmp", False),
+        ("reports/.junit.xml.x1.tmp", False),
+        ("reports/.other.txt.x1.tmp", True),
     ],
 )
 def test_the_first_stage_drops_git_internals_the_state_folder_and_declared_outputs(

@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "history": ("inspecting", "history"),
     "init": ("init", "init"),
     "mcp": ("agents", "mcp"),
+    "watch": ("watching", "watch"),
 }
 
 
@@ -110,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_format(show_config)
     init.add_parser(sub)
     agents.add_parser(sub, common)
+    watch = sub.add_parser(
+        "watch", parents=[common], help="run checks now and again whenever their files change (Ctrl-C stops)"
+    )
+    watch.add_argument("names", nargs="*", metavar="NAME", help="checks to watch (default: every enabled one)")
+    add_format(watch)
     return parser
 
 

@@ -6,8 +6,9 @@ Two stages, both before any check's own ``watch`` patterns are consulted:
    raw event): drops paths outside the project, ``.git/`` internals except
    the files that move when a commit, checkout or stage happens (``HEAD``,
    ``index``, ``packed-refs``, ``refs/**``; never ``*.lock``), the state
-   folder, and every output a check declares (``CheckSettings.outputs``), so
-   a check's own output never causes a loop.
+   folder, and every output a check declares (``CheckSettings.outputs``) with
+   the temporary files its atomic write goes through (``.<name>.*.tmp`` beside
+   it, ``toolkit.atomic``), so a check's own output never causes a loop.
 2. ``GitIgnore`` (one call per batch): drops what git ignores, by git's own
    rules (``git check-ignore --stdin -z``: every ``.gitignore``,
    ``.git/info/exclude`` and the global excludes file). Outside a git
@@ -60,11 +61,15 @@ class ChangeFilter:
     def __init__(self, root: Path, state_dir: str, outputs: Iterable[str] = ()) -> None:
         self.root = root
         self.skipped: list[str] = []
-        for entry in [state_dir, *outputs]:
+        self.temporaries: list[tuple[str, str]] = []  # (folder/.name., ".tmp") of atomic writes
+        for n, entry in enumerate([state_dir, *outputs]):
             path = Path(entry) if Path(entry).is_absolute() else root / entry
             rel = relative_path(root, os.path.normpath(path))
             if rel is not None:
                 self.skipped.append(rel)
+                if n:
+                    folder, _, name = rel.rpartition("/")
+                    self.temporaries.append((f"{folder}/.{name}." if folder else f".{name}.", ".tmp"))
 
     def keeps(self, rel: str) -> bool:
         """True when a change of ``rel`` (project-relative) may run a check."""
@@ -73,6 +78,8 @@ class ChangeFilter:
             if rel.endswith(".lock"):
                 return False
             return rel in GIT_MOVES or (len(parts) > 2 and parts[1] == "refs")
+        if any(rel.startswith(head) and rel.endswith(tail) for head, tail in self.temporaries):
+            return False
         return not _under(rel, self.skipped)
 
     def __call__(self, change: Change, path: str) -> bool:
