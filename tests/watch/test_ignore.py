@@ -37,6 +37,12 @@ def test_relative_paths_are_posix_and_none_for_the_root_or_outside(tmp_path: Pat
         (".git_changes.json.d7ed9q7d.tmp", False),
         ("reports/.junit.xml.x1.tmp", False),
         ("reports/.other.txt.x1.tmp", True),
+        ("tests/__pycache__/test_a.cpython-311.pyc", False),
+        ("src/mod.pyc", False),
+        (".pytest_cache/v/cache/lastfailed", False),
+        ("node_modules/x/index.js", False),
+        ("src/.app.py.swp", False),
+        ("src/app.py~", False),
     ],
 )
 def test_the_first_stage_drops_git_internals_the_state_folder_and_declared_outputs(

@@ -3,7 +3,11 @@
 Two stages, both before any check's own ``watch`` patterns are consulted:
 
 1. ``ChangeFilter`` (cheap, synchronous, called by ``watchfiles`` for every
-   raw event): drops paths outside the project, ``.git/`` internals except
+   raw event): drops what ``watchfiles.DefaultFilter`` drops (caches such as
+   ``__pycache__``, ``.pytest_cache``, ``.mypy_cache``, ``node_modules``,
+   ``.venv``; compiled ``*.pyc``; editor swap and backup files), which a
+   check's own run may write even where git does not ignore them; paths
+   outside the project; ``.git/`` internals except
    the files that move when a commit, checkout or stage happens (``HEAD``,
    ``index``, ``packed-refs``, ``refs/**``; never ``*.lock``), the state
    folder, and every output a check declares (``CheckSettings.outputs``) with
@@ -20,13 +24,14 @@ Paths are project-relative POSIX strings throughout.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 import anyio
 import pathspec
 import structlog
-from watchfiles import Change
+from watchfiles import Change, DefaultFilter
 
 __all__ = ["GIT_MOVES", "ChangeFilter", "GitIgnore", "relative_path"]
 
@@ -60,6 +65,9 @@ class ChangeFilter:
 
     def __init__(self, root: Path, state_dir: str, outputs: Iterable[str] = ()) -> None:
         self.root = root
+        default = DefaultFilter()
+        self._dirs = frozenset(default.ignore_dirs)
+        self._entities = [re.compile(pattern) for pattern in default.ignore_entity_patterns]
         self.skipped: list[str] = []
         self.temporaries: list[tuple[str, str]] = []  # (folder/.name., ".tmp") of atomic writes
         for n, entry in enumerate([state_dir, *outputs]):
@@ -78,6 +86,8 @@ class ChangeFilter:
             if rel.endswith(".lock"):
                 return False
             return rel in GIT_MOVES or (len(parts) > 2 and parts[1] == "refs")
+        if any(part in self._dirs for part in parts) or any(p.search(parts[-1]) for p in self._entities):
+            return False
         if any(rel.startswith(head) and rel.endswith(tail) for head, tail in self.temporaries):
             return False
         return not _under(rel, self.skipped)
