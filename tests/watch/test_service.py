@@ -38,12 +38,17 @@ async def test_editing_a_code_file_runs_the_checks_that_watch_it(git_repo: GitRe
                     event = await events.receive()
         await anyio.sleep(0.3)
         status = daemon.snapshot().watch
+        health = daemon.snapshot(history=False).health()
+        from autocode_core.server.payloads import status_payload
+
+        payload = status_payload(daemon.snapshot(history=False))
     assert code.change_runs()[0] == frozenset({"src/app.py"})
     assert docs.seen == []
     assert event.trigger == "change" and event.data["changed_paths"] == ["src/app.py"]
     assert event.data["changed_count"] == 1
     assert status is not None and status.state == "watching" and status.files == 2
     assert status.runs_started >= 1 and status.batches >= 1
+    assert health["watch"]["state"] == "watching" and payload["watch"]["files"] == 2
 
 
 async def test_ignored_paths_state_folder_git_internals_and_outputs_run_nothing(git_repo: GitRepo) -> None:

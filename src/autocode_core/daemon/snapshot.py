@@ -231,7 +231,8 @@ class DaemonSnapshot(BaseModel):
 
     def health(self) -> dict[str, Any]:
         """The health report: ``daemon``, ``checks``, ``scheduler``, ``history``,
-        ``notifications``, ``plugins`` (JSON-ready)."""
+        ``notifications``, ``plugins``, ``watch`` (the file watcher, ``None`` when
+        off) (JSON-ready)."""
         checks: dict[str, Any] = {}
         for name, check in sorted(self.checks.items()):
             if check.result is None:
@@ -290,6 +291,7 @@ class DaemonSnapshot(BaseModel):
                 "loaded": [p.name for p in self.plugins if p.status == "loaded"],
                 "failed": [plugin_dict(p) for p in self.load_failures],
             },
+            "watch": self.watch.model_dump(mode="json") if self.watch is not None else None,
         }
 
 

@@ -168,4 +168,5 @@ def status_payload(snapshot: DaemonSnapshot) -> dict[str, Any]:
         },
         "running": sorted(name for name, check in snapshot.checks.items() if check.running),
         "failed_plugins": [p.name for p in snapshot.load_failures],
+        "watch": snapshot.watch.model_dump(mode="json") if snapshot.watch is not None else None,
     }
