@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "history": ("inspecting", "history"),
     "init": ("init", "init"),
     "mcp": ("agents", "mcp"),
+    "watch": ("watching", "watch"),
 }
 
 
@@ -90,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     daemon = sub.add_parser("daemon", parents=[common], help="run the scheduler until stopped")
     daemon.add_argument("--host", help="HTTP server address (overrides api.host)")
     daemon.add_argument("--port", type=int, help="HTTP server port (overrides api.port)")
+    daemon.add_argument(
+        "--no-watch", dest="watch", action="store_false",
+        help="do not run checks when files change (default: daemon.watch.enabled)",
+    )
     plugins = sub.add_parser("plugins", parents=[common], help="list plugins and their load status")
     add_format(plugins)
     status = sub.add_parser("status", parents=[common], help="last result and metrics of every check (no daemon needed)")
@@ -106,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_format(show_config)
     init.add_parser(sub)
     agents.add_parser(sub, common)
+    watch = sub.add_parser(
+        "watch", parents=[common], help="run checks now and again whenever their files change (Ctrl-C stops)"
+    )
+    watch.add_argument("names", nargs="*", metavar="NAME", help="checks to watch (default: every enabled one)")
+    add_format(watch)
     return parser
 
 

@@ -142,7 +142,7 @@ def daemon(args: argparse.Namespace) -> int:
     """``autocode daemon``: run the scheduler (and the HTTP server, when installed) until a signal."""
     extra = [f"api.host={args.host}"] if args.host else []
     extra += [f"api.port={args.port}"] if args.port is not None else []
-    runtime = AutocodeDaemon(project=project_from(args, extra))
+    runtime = AutocodeDaemon(project=project_from(args, extra), watch=getattr(args, "watch", True))
     log = structlog.get_logger("autocode.cli")
     for info in runtime.failed_plugins:
         log.error("plugin_failed_to_load", plugin=info.name, error=info.error)

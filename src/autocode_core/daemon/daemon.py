@@ -26,7 +26,7 @@ from contextlib import AsyncExitStack
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import anyio
 import anyio.lowlevel
@@ -51,6 +51,9 @@ from autocode_core.store.controls import ControlsStore
 from autocode_core.store.results import ResultStore
 from autocode_core.store.state_dir import DaemonLock, ensure_state_dir
 
+if TYPE_CHECKING:
+    from autocode_core.watch.service import FileWatcher
+
 __all__ = ["AutocodeDaemon", "Service"]
 
 log = structlog.get_logger("autocode.daemon")
@@ -72,6 +75,9 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
     :param services: extra long-running parts started by ``run`` (see ``Service``).
     :param executors: executor factories by ``execution`` name, added to the
         defaults (``inline``).
+    :param watch: watch the project's files and run the checks whose files
+        change (``autocode_core.watch``), when ``daemon.watch.enabled`` agrees;
+        off by default for embedding applications, on for ``autocode daemon``.
     :raises ConfigError: the configuration is invalid (file, key and reason).
     :raises PluginLoadError: a plugin failed to load in strict mode.
     """
@@ -91,6 +97,7 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
         services: Sequence[Service] = (),
         executors: Mapping[str, ExecutorFactory] | None = None,
         project: Project | None = None,
+        watch: bool = False,
     ) -> None:
         self.project = project or Project(
             project_root, config, plugins=plugins, load_entry_points=load_entry_points,
@@ -123,6 +130,8 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
         self._cm_stack: AsyncExitStack | None = None
         self._lock: DaemonLock | None = None
         self._runner: tuple[object, CheckRunner] | None = None
+        self.watch = watch
+        self.watcher: FileWatcher | None = None
         self._restore_controls()  # paused / enabled as saved by an earlier daemon
 
     # -- observing -------------------------------------------------------------
@@ -153,6 +162,7 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
             controls=self.controls, state=self._state,
             started_at=None if started is None else now_utc().fromtimestamp(started, now_utc().tzinfo),
             with_history=history,
+            watch=self.watcher.status if self.watcher is not None and self._runtime is not None else None,
         )
 
     def run_in_progress(self, name: str) -> RunHandle | None:
@@ -194,6 +204,11 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
                     await services.start(service, self)
                 await services.start(self.scheduler.run)
                 stack.callback(self.scheduler.stop)
+                if self.watch and self.config.daemon.watch.enabled:
+                    from autocode_core.watch.service import FileWatcher
+
+                    self.watcher = FileWatcher(self)
+                    await services.start(self.watcher.run)
                 services.start_soon(watch_memory, self.scheduler.clock, lambda: self.config.daemon.max_memory_usage_mb)
                 self._started_at = time.time()
                 self._state = DaemonState.RUNNING

@@ -17,7 +17,7 @@ import anyio
 import anyio.lowlevel
 import structlog
 
-from autocode_core.daemon.events import DaemonEvent, EventBus
+from autocode_core.daemon.events import DaemonEvent, EventBus, changed_paths_data
 from autocode_core.daemon.listeners import ListenerDispatcher
 from autocode_core.daemon.runtime import ExecutorFactory, Runtime, open_runtime
 from autocode_core.errors import CheckNotFoundError
@@ -97,7 +97,7 @@ class DaemonRuns:
         log.info("check_started", check=handle.check_name, trigger=handle.trigger, run_id=handle.id)
         self.events.publish(DaemonEvent(
             type="check_started", check_name=handle.check_name, trigger=handle.trigger,
-            data={"run_id": handle.id},
+            data={"run_id": handle.id, **changed_paths_data(handle.changed_paths)},
         ))
 
     def _partial(self, handle: RunHandle, result: CheckResult) -> None:
@@ -193,8 +193,8 @@ class DaemonRuns:
             log.info("check_completed", check=result.check_name, status=result.status,
                      duration_seconds=round(result.duration_seconds or 0.0, 3))
             self.events.publish(DaemonEvent(
-                type="check_completed", check_name=result.check_name, result=result,
-                data={"run_id": handle.id},
+                type="check_completed", check_name=result.check_name, trigger=trigger, result=result,
+                data={"run_id": handle.id, **changed_paths_data(handle.changed_paths)},
             ))
             await runtime.deliver(run)
 

@@ -64,6 +64,8 @@ class RunHandle:
     result: CheckResult | None = None
     done: anyio.Event = field(default_factory=anyio.Event)
     cancel_requested: str | None = None
+    #: for a change-triggered run, the paths that changed (``RunRequest.changed_paths``)
+    changed_paths: frozenset[str] | None = None
     _scope: anyio.CancelScope | None = field(default=None, repr=False)
 
     def cancel(self, reason: str = "cancelled") -> bool:
@@ -144,7 +146,10 @@ class CheckRunner:
         handle = self._inflight.get(entry.name)
         if handle is not None:
             return handle, True
-        handle = RunHandle(uuid.uuid4().hex, entry.name, request.trigger, request.execution)
+        handle = RunHandle(
+            uuid.uuid4().hex, entry.name, request.trigger, request.execution,
+            changed_paths=request.changed_paths,
+        )
         self._inflight[entry.name] = handle
         return handle, False
 

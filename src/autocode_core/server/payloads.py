@@ -249,4 +249,5 @@ def status_payload(snapshot: DaemonSnapshot) -> dict[str, Any]:
         "entries": [
             check_entry(check, with_result=False) for _, check in sorted(snapshot.checks.items())
         ],
+        "watch": snapshot.watch.model_dump(mode="json") if snapshot.watch is not None else None,
     }

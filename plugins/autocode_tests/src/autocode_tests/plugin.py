@@ -69,6 +69,10 @@ class TestCheckPlugin(CheckPlugin[TestCheckSettings]):
     description = "Test check: every module has a test, and the tests pass"
     interval_minutes = 5
     settings_model = TestCheckSettings
+    #: file watching: Python sources and tests, test folders, and the test runner's configuration
+    watch: ClassVar[list[str] | None] = [
+        "*.py", "tests/", "test/", "pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini", "conftest.py",
+    ]
     config_aliases: ClassVar[dict[str, str]] = {"tests": ""}
     env_vars: ClassVar[dict[str, str]] = {
         "AUTOCODE_TESTS_ENABLED": "enabled",
