@@ -95,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", parents=[common], help="last result and metrics of every check (no daemon needed)")
     add_format(status)
     _details(status)
+    status.add_argument("--all-projects", action="store_true",
+                        help="every project in the run history (a shared PostgreSQL history.url) with its latest verdicts")
     history = sub.add_parser("history", parents=[common], help="list past runs")
     history.add_argument("name", nargs="?", metavar="NAME", help="only this check")
     history.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
