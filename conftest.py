@@ -18,7 +18,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,6 +167,26 @@ def postgres_url(postgres_server: PostgresServer, request: pytest.FixtureRequest
     """A fresh, empty database of the session's cluster."""
     name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
     return postgres_server.create_database(name)
+
+
+@pytest.fixture
+def start_redis_server() -> Iterator[Callable[[int | None], RedisServer]]:
+    """``start_redis`` for tests that stop and restart a server of their own."""
+    started: list[RedisServer] = []
+
+    def start(port: int | None = None) -> RedisServer:
+        try:
+            server = start_redis(port)
+        except (RuntimeError, OSError) as exc:
+            pytest.skip(f"Redis unavailable: {exc}")
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        if server.process.poll() is None:
+            server.stop()
+        shutil.rmtree(server.folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from pathlib import Path
 from autocode_core.cli import agents, init
 from autocode_core.cli.common import EXIT_USAGE, add_format, err
 from autocode_core.cli.logs import configure_logging
+from autocode_core.cli.plugin_commands import plugin_command
 from autocode_core.errors import ConfigError, PluginLoadError
 
 __all__ = ["build_parser", "main"]
@@ -120,6 +121,9 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``autocode`` command; returns the exit code."""
+    contributed = plugin_command(argv)  # `autocode worker` from autocode-celery...
+    if contributed is not None:
+        return contributed
     parser = build_parser()
     args = parser.parse_args(argv)
     default_level = "info" if args.command == "daemon" else "warning"

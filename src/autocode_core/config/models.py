@@ -216,6 +216,8 @@ class AutocodeConfig(BaseModel):
     api: ApiConfig = Field(default_factory=ApiConfig)
     notifications: NotificationConfig = Field(default_factory=NotificationConfig)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
+    #: the Celery executor's settings (validated by autocode-celery when it is used)
+    celery: dict[str, Any] = Field(default_factory=dict)
     checks: dict[str, Any] = Field(default_factory=dict)
     disable_plugins: list[str] = Field(default_factory=list)
     profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)

@@ -165,6 +165,7 @@ class DaemonSnapshot(BaseModel):
     listener_failures: dict[str, int]
     listener_dropped: int
     executors: dict[str, dict[str, int]] = {}
+    executor_problems: dict[str, str] = {}  # executor name -> why its runs fail right now
 
     @property
     def is_running(self) -> bool:
