@@ -17,6 +17,7 @@ from pathlib import Path
 from autocode_core.cli import agents, init
 from autocode_core.cli.common import EXIT_USAGE, add_format, err
 from autocode_core.cli.logs import configure_logging
+from autocode_core.cli.plugin_commands import plugin_command
 from autocode_core.errors import ConfigError, PluginLoadError
 
 __all__ = ["build_parser", "main"]
@@ -100,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", parents=[common], help="last result and metrics of every check (no daemon needed)")
     add_format(status)
     _details(status)
+    status.add_argument("--all-projects", action="store_true",
+                        help="every project in the run history (a shared PostgreSQL history.url) with its latest verdicts")
     history = sub.add_parser("history", parents=[common], help="list past runs")
     history.add_argument("name", nargs="?", metavar="NAME", help="only this check")
     history.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
@@ -128,6 +131,9 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``autocode`` command; returns the exit code."""
+    contributed = plugin_command(argv)  # `autocode worker` from autocode-celery...
+    if contributed is not None:
+        return contributed
     parser = build_parser()
     args = parser.parse_args(argv)
     default_level = "info" if args.command == "daemon" else "warning"

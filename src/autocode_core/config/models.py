@@ -205,13 +205,30 @@ class NotificationConfig(BaseModel):
 
 
 class HistoryConfig(BaseModel):
-    """The run history in ``<state_dir>/history.db`` and how much of it is kept."""
+    """The run history in ``<state_dir>/history.db`` and how much of it is kept.
+
+    ``url`` (``postgresql://user:password@host/db``) keeps it in a PostgreSQL
+    database shared by many projects instead (the ``postgres`` extra); every run
+    carries ``project`` (default: derived from the repository, see
+    ``store/project_identity.py``). ``outage_queue`` runs wait in memory while
+    that database is unreachable; past it the oldest are dropped.
+    """
 
     model_config = ConfigDict(extra="allow", validate_assignment=True)
 
     enabled: bool = True
     max_runs_per_check: int = bounded(1000, 1, 1_000_000, "runs kept per check")
     max_age_days: float = bounded(90.0, 1, 36_500, "1 day to 100 years")
+    url: SecretStr | None = None
+    project: str | None = Field(default=None, min_length=1, max_length=200)
+    outage_queue: int = bounded(10_000, 0, 1_000_000, "runs kept in memory while the database is unreachable")
+
+    @model_validator(mode="after")
+    def _url_is_postgres(self) -> HistoryConfig:
+        url = self.url.get_secret_value() if self.url is not None else None
+        if url is not None and not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("url must start with postgresql:// (SQLite is the default: leave url unset)")
+        return self
 
 
 class AutocodeConfig(BaseModel):
@@ -228,6 +245,8 @@ class AutocodeConfig(BaseModel):
     api: ApiConfig = Field(default_factory=ApiConfig)
     notifications: NotificationConfig = Field(default_factory=NotificationConfig)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
+    #: the Celery executor's settings (validated by autocode-celery when it is used)
+    celery: dict[str, Any] = Field(default_factory=dict)
     checks: dict[str, Any] = Field(default_factory=dict)
     disable_plugins: list[str] = Field(default_factory=list)
     profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)

@@ -44,6 +44,7 @@ from autocode_core.daemon.runtime import DEFAULT_EXECUTORS, ExecutorFactory, Run
 from autocode_core.daemon.snapshot import DaemonSnapshot, DaemonState, now_utc
 from autocode_core.daemon.views import DaemonViews
 from autocode_core.project import Project
+from autocode_core.run.executor_plugins import installed_executors
 from autocode_core.run.runner import CheckRunner, RunHandle
 from autocode_core.scheduling.clock import Clock
 from autocode_core.scheduling.scheduler import Scheduler
@@ -120,7 +121,8 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
         )
         self.events = EventBus()
         self.services: list[Service] = list(services)
-        self.executors: dict[str, ExecutorFactory] = {**DEFAULT_EXECUTORS, **(executors or {})}
+        installed = installed_executors() if load_entry_points else {}  # entry points `autocode.executors`
+        self.executors: dict[str, ExecutorFactory] = {**DEFAULT_EXECUTORS, **installed, **(executors or {})}
         self._state = DaemonState.STOPPED
         self._started_at: float | None = None
         self._runtime: Runtime | None = None

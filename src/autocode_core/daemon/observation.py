@@ -172,4 +172,7 @@ def take_snapshot(
         listener_dropped=listeners.dropped if listeners is not None else 0,
         executors={n: e.counters() for n, e in runtime.executors.items()} if runtime is not None else {},
         watch=watch,
+        executor_problems={
+            n: p for n, e in (runtime.executors.items() if runtime is not None else ()) if (p := e.problem())
+        },
     )

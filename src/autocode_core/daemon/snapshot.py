@@ -168,6 +168,7 @@ class DaemonSnapshot(BaseModel):
     executors: dict[str, dict[str, int]] = {}
     #: the file watcher (``None`` when the daemon does not watch files)
     watch: WatchStatus | None = None
+    executor_problems: dict[str, str] = {}  # executor name -> why its runs fail right now
 
     @property
     def is_running(self) -> bool:

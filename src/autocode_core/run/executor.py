@@ -126,6 +126,11 @@ class CheckExecutor(ABC):
         """Counts for ``/metrics`` (worker starts, crashes, kills...); none by default."""
         return {}
 
+    def problem(self) -> str | None:
+        """Why runs on this executor fail right now (a remote broker unreachable...), in one
+        line, or ``None``; readiness reports it as ``degraded``. No I/O: a remembered state."""
+        return None
+
 
 #: builds one executor for a runtime; registered by ``execution`` name
 ExecutorFactory = Callable[[ExecutorSetup], CheckExecutor]

@@ -35,6 +35,7 @@ from autocode_core.server.payloads import ApiJSONResponse
 from autocode_core.server.routes_checks import router as checks_router
 from autocode_core.server.routes_config import router as config_router
 from autocode_core.server.routes_health import router as health_router
+from autocode_core.server.routes_projects import router as projects_router
 from autocode_core.server.runs import RunRegistry
 from autocode_core.server.security import (
     MAX_BODY_BYTES,
@@ -119,7 +120,7 @@ def create_app(daemon: AutocodeDaemon, *, max_body_bytes: int = MAX_BODY_BYTES) 
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _internal_error)
-    for router in (checks_router, config_router, health_router, events_router, dashboard_router):
+    for router in (checks_router, config_router, health_router, events_router, dashboard_router, projects_router):
         app.include_router(router)
     if api.cors_origins:
         app.add_middleware(
