@@ -44,7 +44,9 @@ def project_modules(files: Sequence[str], source_roots: Sequence[str]) -> list[s
                 names.add(first)
             elif not slash and prefix and rel.endswith(".py"):
                 name = rel[: -len(".py")]
-                if name.isidentifier() and name != "__init__":
+                # dunder files (__init__, __main__) are never top-level names of their own:
+                # ``__main__`` is whatever program runs (pytest itself)
+                if name.isidentifier() and not (name.startswith("__") and name.endswith("__")):
                     names.add(name)
     return sorted(names)[:MAX_MODULES]
 
