@@ -1,10 +1,11 @@
 """Benchmark of the dashboard: first paint, bytes per load and per update, /api/status latency.
 
-    python bench/bench_dashboard.py [--baseline main] [--loads 5] [--updates 5] [--clients 50]
+    python bench/bench_dashboard.py [--baseline REF] [--loads 5] [--updates 5] [--clients 50]
 
 Two servers are measured in the same run, one after the other, the same way:
 
-- **before**: the code of ``--baseline`` (a git ref, default ``main``), extracted with
+- **before**: the code of ``--baseline`` (a git ref; default ``94369a5``, the last commit
+  with the old dashboard, before issue 14's dashboard work), extracted with
   ``git archive`` into a temporary folder and imported from there (``PYTHONPATH``):
   its server, its dashboard, its payloads, exactly as that commit serves them;
 - **after**: this checkout.
@@ -55,6 +56,8 @@ from autocode_core.store.metrics import percentile
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent.parent
 CHECKS = 13
+#: the last commit with the old dashboard (28 requests for 13 cards, no gzip, no ETag)
+OLD_DASHBOARD = "94369a5"
 
 
 def serve() -> None:
@@ -372,7 +375,9 @@ def baseline_env(ref: str, folder: Path) -> dict[str, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--baseline", default="main", help="git ref measured as 'before'")
+    parser.add_argument(
+        "--baseline", default=OLD_DASHBOARD, help="git ref measured as 'before'"
+    )
     parser.add_argument("--loads", type=int, default=5)
     parser.add_argument("--updates", type=int, default=5)
     parser.add_argument("--clients", type=int, default=50)
