@@ -12,8 +12,22 @@
 2. Run overhead: a project of ``--run-modules`` modules each with a test file
    of 3 passing tests. Times the whole check (listing, mapping, pytest with
    JUnit XML, reading the report, building the result) against a plain
-   ``python -m pytest -q -p no:cacheprovider tests`` on the same suite with
+   ``python -m pytest -q -p no:cacheprovider`` on the same suite with
    the same interpreter, in the same run, interleaved. Medians of ``--repeat`` runs.
+   The check runs the whole suite (``scope = "suite"``, the default) with its
+   probe plugin and JUnit report; goal: at most 5% over bare pytest.
+3. Incremental (issue 15): the same kind of project with ``--inc-modules``
+   modules and 3 tests each (300 modules, 900 tests by default). After a
+   one-module edit, a change-triggered run reports the affected tests first
+   (``context.report_partial``); times edit-to-partial-result against a full
+   run of the check in the same run (goal: at most 0.2x), and the whole
+   change-triggered run (partial then full) against the full run. The
+   project gets its own ``.venv`` with only pytest (``pip install``, as a
+   project environment would be; ``--no-project-venv`` uses autocode's own
+   interpreter, whose many pytest plugins cost about 0.5 s per pytest start),
+   and bare pytest on the affected test file is printed as the floor.
+
+    python bench/bench_tests.py --modules 2000 --repeat 3   # a quicker pass
 """
 
 from __future__ import annotations
@@ -127,21 +141,26 @@ def bench_mapping(modules: int, repeat: int) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def generate_run_project(root: Path, modules: int) -> None:
+    """``modules`` modules in packages of 50, each with a test file of 3 passing tests."""
+    write(root, "pytest.ini", "[pytest]\naddopts = --import-mode=importlib\n")
+    for m in range(modules):
+        package = f"pkg{m // 50:02}"
+        write(root, f"app/{package}/__init__.py", "")
+        write(root, f"app/{package}/mod{m:04}.py", f"def value():\n    return {m}\n")
+        write(
+            root,
+            f"tests/app/{package}/test_mod{m:04}.py",
+            f"from app.{package}.mod{m:04} import value\n\n"
+            + "".join(f"def test_{i}():\n    assert value() == {m}\n\n" for i in range(3)),
+        )
+
+
 def bench_run(modules: int, repeat: int) -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-tests-run-"))
     try:
         repo = make_git_repo(root / "repo")
-        write(repo.path, "pytest.ini", "[pytest]\naddopts = --import-mode=importlib\n")
-        for m in range(modules):
-            package = f"pkg{m // 50:02}"
-            write(repo.path, f"app/{package}/__init__.py", "")
-            write(repo.path, f"app/{package}/mod{m:04}.py", f"def value():\n    return {m}\n")
-            write(
-                repo.path,
-                f"tests/app/{package}/test_mod{m:04}.py",
-                f"from app.{package}.mod{m:04} import value\n\n"
-                + "".join(f"def test_{i}():\n    assert value() == {m}\n\n" for i in range(3)),
-            )
+        generate_run_project(repo.path, modules)
         settings = TestCheckSettings.model_validate({"layout": {"integration_test": None}})
         repo.commit("generated")
         plugin = TestCheckPlugin()
@@ -153,7 +172,7 @@ def bench_run(modules: int, repeat: int) -> None:
 
         def plain() -> None:
             subprocess.run(
-                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
                 cwd=repo.path,
                 capture_output=True,
                 check=True,
@@ -172,7 +191,103 @@ def bench_run(modules: int, repeat: int) -> None:
         print(f"baseline  python -m pytest -q      {baseline * 1000:8.1f} ms")
         print(
             f"check     test_check (auto_execute){full * 1000:8.1f} ms   x{full / baseline:.2f} baseline; "
-            f"overhead {(full - baseline) * 1000:+.1f} ms"
+            f"overhead {(full - baseline) * 1000:+.1f} ms ({(full / baseline - 1) * 100:+.1f}%; goal <= +5%)"
+        )
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def make_project_venv(root: Path) -> Path | None:
+    """``root/.venv`` with only pytest (this run's version) installed, or ``None`` if pip fails."""
+    import pytest
+
+    venv = root / ".venv"
+    subprocess.run([sys.executable, "-m", "venv", os.fspath(venv)], check=True)
+    python = venv / "bin" / "python"
+    done = subprocess.run(
+        [os.fspath(python), "-m", "pip", "install", "-q", f"pytest=={pytest.__version__}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(f"(no project venv: pip failed: {done.stderr.strip()[-200:]})")
+        shutil.rmtree(venv, ignore_errors=True)
+        return None
+    return python
+
+
+def bench_incremental(modules: int, repeat: int, project_venv: bool) -> None:
+    root = Path(tempfile.mkdtemp(prefix="bench-tests-inc-"))
+    try:
+        repo = make_git_repo(root / "repo")
+        generate_run_project(repo.path, modules)
+        write(repo.path, ".gitignore", ".venv/\n")
+        repo.commit("generated")
+        python = (make_project_venv(repo.path) if project_venv else None) or Path(sys.executable)
+        settings = TestCheckSettings.model_validate({"layout": {"integration_test": None}})
+        plugin = TestCheckPlugin()
+        edited = "app/pkg03/mod0170.py"
+        edited_test = "tests/app/pkg03/test_mod0170.py"
+
+        def full() -> None:
+            context = make_context("test_check", repo.path, settings, timeout_seconds=600)
+            assert plugin.execute(context).status == "success"
+
+        def change() -> tuple[float, float]:
+            """(seconds to the partial result, seconds to the final one) after an edit."""
+            (repo.path / edited).write_text("def value():\n    return 170\n")
+            partial_at: list[float] = []
+            context = make_context("test_check", repo.path, settings, timeout_seconds=600)
+            context = context.model_copy(
+                update={
+                    "trigger": "change",
+                    "changed_paths": frozenset({edited}),
+                    "partial_reporter": lambda result: partial_at.append(time.perf_counter()),
+                }
+            )
+            started = time.perf_counter()
+            result = plugin.execute(context)
+            done = time.perf_counter()
+            assert result.status == "success" and len(partial_at) == 1, result.message
+            return partial_at[0] - started, done - started
+
+        def bare() -> None:
+            subprocess.run(
+                [os.fspath(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", edited_test],
+                cwd=repo.path,
+                capture_output=True,
+                check=True,
+            )
+
+        full()  # warm the page cache and bytecode
+        change()
+        bare()
+        full_times, partial_times, whole_times, bare_times = [], [], [], []
+        for _ in range(repeat):  # interleaved
+            full_times.append(median_seconds(full, 1))
+            first, whole = change()
+            partial_times.append(first)
+            whole_times.append(whole)
+            bare_times.append(median_seconds(bare, 1))
+        baseline = statistics.median(full_times)
+        first = statistics.median(partial_times)
+        whole = statistics.median(whole_times)
+        floor = statistics.median(bare_times)
+        print(
+            f"== incremental: {modules} modules, {modules * 3} tests, one module edited, "
+            f"median of {repeat}; interpreter {python}"
+        )
+        print(f"baseline  full run of test_check    {baseline * 1000:8.1f} ms")
+        print(
+            f"partial   edit -> affected result   {first * 1000:8.1f} ms   x{first / baseline:.2f} baseline "
+            "(goal <= x0.20)"
+        )
+        print(
+            f"whole     partial, then full run    {whole * 1000:8.1f} ms   x{whole / baseline:.2f} baseline"
+        )
+        print(
+            f"floor     bare pytest, that file    {floor * 1000:8.1f} ms   x{floor / baseline:.2f} baseline"
         )
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -182,11 +297,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--modules", type=int, default=10_000)
     parser.add_argument("--run-modules", type=int, default=300)
+    parser.add_argument("--inc-modules", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-project-venv", action="store_true")
+    parser.add_argument(
+        "--only", choices=["mapping", "run", "incremental"], help="run one part only"
+    )
     args = parser.parse_args()
     configure_logging("json", "warning")
-    bench_mapping(args.modules, args.repeat)
-    bench_run(args.run_modules, args.repeat)
+    if args.only in (None, "mapping"):
+        bench_mapping(args.modules, args.repeat)
+    if args.only in (None, "run"):
+        bench_run(args.run_modules, args.repeat)
+    if args.only in (None, "incremental"):
+        bench_incremental(args.inc_modules, args.repeat, not args.no_project_venv)
 
 
 if __name__ == "__main__":

@@ -102,6 +102,13 @@ class CheckConfig(BaseModel):
     ``interval_minutes`` is 1 second (1/60) to 1 year (525600); ``timeout_seconds``
     0.1 second to 1 day (``None``: ``daemon.check_timeout_seconds``).
 
+    ``watch`` lists gitignore-style patterns of the project-relative paths
+    whose changes run the check when the daemon watches files (``None``: any
+    file git does not ignore; ``[]``: changes never run it); ``on_busy`` says
+    what changes during a run do: ``"queue"`` one follow-up run with every
+    path changed meanwhile, ``"restart"`` cancel the run and start again,
+    ``"do-nothing"`` drop them (see ``autocode_core.watch``).
+
     ``settings_model`` is the pydantic model of the check's own settings, read
     from ``checks.<name>`` in the configuration. ``config_aliases`` maps other
     dotted configuration paths onto settings paths (``""`` is the whole
@@ -126,6 +133,8 @@ class CheckConfig(BaseModel):
         default=None, ge=16, le=1_048_576, allow_inf_nan=False, description="16 MiB to 1 TiB"
     )
     description: str = ""
+    watch: list[str] | None = None
+    on_busy: Literal["queue", "restart", "do-nothing"] = "queue"
     settings_model: type[BaseModel] | None = Field(default=None, exclude=True)
     config_aliases: dict[str, str] = Field(default_factory=dict, exclude=True)
     env_vars: dict[str, str] = Field(default_factory=dict, exclude=True)

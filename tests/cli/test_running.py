@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 
@@ -16,7 +17,10 @@ def test_check_runs_the_enabled_checks_and_reports_load_failures(cli) -> None:
     done = cli.run("check")
     assert done.returncode == 3, done.stderr  # a plugin failed to load
     lines = done.stdout.splitlines()
-    assert [line.split(":")[0] for line in lines] == ["✅ marked_check", "❌ broken_check"]
+    assert [line.split(":")[0] for line in lines] == [
+        "✅ marked_check", "❌ broken_check", "⏸️ meet_a", "⏸️ meet_b"
+    ]
+    assert lines[2] == "⏸️ meet_a: disabled (daemon.meet_a.enabled = false; `autocode check meet_a` runs it)"
     assert cli.marks() == ["marked_check"]  # meet_a and meet_b are off by default
 
 
@@ -62,6 +66,19 @@ def test_a_server_that_cannot_start_stops_the_daemon_before_any_run(cli) -> None
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert cli.marks() == [] and not DaemonLock(cli.state_dir).is_held()
+
+
+def test_a_port_in_use_is_refused_before_anything_is_written(cli) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        done = cli.run("daemon", "--port", str(port), "--set", "daemon.run_at_start=true")
+    assert done.returncode == 2, done.stderr
+    assert f"api.port: cannot listen on 127.0.0.1:{port}: Address already in use" in done.stderr
+    assert "TaskGroup" not in done.stderr and "Traceback" not in done.stderr
+    assert "daemon_stopped" not in done.stderr + done.stdout  # it never started
+    assert cli.marks() == [] and not cli.state_dir.exists()  # no lock, no state folder
 
 
 def test_a_server_that_cannot_start_says_why(cli) -> None:
@@ -122,3 +139,25 @@ def test_the_pre_commit_hooks_run_autocode_check(findings_env, project) -> None:
     assert manifest.count("entry: autocode check\n") == 2 and manifest.count("pass_filenames: false") == 2
     done = autocode(findings_env, "check", "-v", "quiet_check", cwd=project)  # what the hook runs
     assert done.returncode == 0 and done.stdout.startswith("✅ quiet_check: fine")
+
+
+def test_check_says_once_per_run_which_outputs_git_does_not_ignore(tmp_path) -> None:
+    from autocode_core.testing import make_git_repo
+
+    repo = make_git_repo(tmp_path / "project")
+    repo.write("app.py", "x = 1\n")
+    repo.commit("start")
+    repo.write("app.py", "x = 2\n")
+
+    def check() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "autocode_core.cli", "check", "git_check"],
+            cwd=repo.path, capture_output=True, text=True, timeout=60,
+        )
+
+    first = check()
+    assert first.returncode == 1, first.stderr  # a change: a warning-level summary
+    assert "autocode wrote git_changes.json, which git does not ignore; add it to .gitignore" in first.stderr
+    repo.write(".gitignore", "git_changes.json\n")
+    second = check()
+    assert "does not ignore" not in second.stderr

@@ -51,6 +51,10 @@ SOURCES: list[tuple[str, Setup, str]] = [
     ("dangling-pyproject", _dangling("pyproject.toml"),
      "pyproject.toml: is a symbolic link to gone/away.toml, which does not exist"),
     ("tool-not-a-table", _write("pyproject.toml", b"tool = 5\n"), "pyproject.toml: tool: must be a table, not int"),
+    ("pyproject-tables-in-autocode-toml",
+     _write("autocode.toml", b"[tool.autocode.daemon]\nrun_at_start = false\n"),
+     ("autocode.toml: tool.autocode: [tool.autocode...] tables belong in pyproject.toml; in this "
+     "file write the same settings without the `tool.autocode.` prefix")),
     ("daemon-not-a-table", _write("autocode.toml", b"daemon = 5\n"),
      "autocode.toml: daemon: must be a table (got 5)"),
     ("history-not-a-table", _write("autocode.toml", b"history = [1]\n"), "autocode.toml: history: "),

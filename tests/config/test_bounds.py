@@ -10,12 +10,13 @@ import pytest
 from pydantic import ValidationError
 
 from autocode_core import ApiConfig, CheckConfig, DaemonConfig, HistoryConfig, NotificationConfig
-from autocode_core.config.models import NumericBound, numeric_bounds
+from autocode_core.config.models import NumericBound, WatchConfig, numeric_bounds
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 MODELS = {
     "daemon": DaemonConfig,
     "daemon.<check>": CheckConfig,
+    "daemon.watch": WatchConfig,
     "api": ApiConfig,
     "notifications": NotificationConfig,
     "history": HistoryConfig,

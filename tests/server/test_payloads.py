@@ -44,3 +44,36 @@ def test_json_responses_survive_nan_and_odd_types() -> None:
         ApiJSONResponse({"a": float("inf"), "b": [float("nan")], "c": Path("x")}).body
     )
     assert body == {"a": None, "b": [None], "c": "x"}
+
+
+def test_compact_result_carries_the_first_findings_worst_first_and_the_end_of_a_traceback() -> (
+    None
+):
+    from autocode_core import Finding
+    from autocode_core.server.payloads import MAX_FINDINGS, MAX_TRACEBACK
+
+    findings = [Finding(message=f"note {i}", severity="info") for i in range(30)]
+    findings.append(
+        Finding(
+            message="tests/t.py::test_a: assert 1 == 2\n" + "x" * 600,
+            severity="error",
+            kind="failing_test",
+            id="tests/t.py::test_a",
+            data={"code": ["src/a.py"], "uncommitted_changes": True, "blob": ["x"] * 50},
+        )
+    )
+    trace = "Traceback\n" + "frame\n" * 2000
+    result = CheckResult(
+        check_name="c", status="error", message="m", details={"traceback": trace}, findings=findings
+    )
+    compact = compact_result(result)
+    assert compact is not None
+    assert compact["findings_total"] == 31
+    assert len(compact["findings"]) == MAX_FINDINGS
+    first = compact["findings"][0]
+    assert first["severity"] == "error" and first["id"] == "tests/t.py::test_a"
+    assert first["message"].endswith("…") and len(first["message"]) == 501
+    assert first["data"] == {"code": ["src/a.py"], "uncommitted_changes": True}
+    assert compact["traceback"] == trace[-MAX_TRACEBACK:]
+    assert compact_result(result) is compact  # frozen results are compacted once
+    assert compact_result(result.model_copy(update={"message": "n"})) is not compact

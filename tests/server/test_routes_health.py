@@ -74,3 +74,23 @@ def test_metrics_in_prometheus_text_format(server: Any) -> None:
     assert re.search(r"^autocode_daemon_memory_bytes \d", text, re.MULTILINE)
     assert re.search(r"^autocode_daemon_uptime_seconds \d", text, re.MULTILINE)
     assert "# TYPE autocode_check_runs_total counter" in lines
+
+
+def test_metrics_parse_with_prometheus_clients_own_parser(server: Any) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    server.client.post("/api/checks/quick_check/run").raise_for_status()
+    text = server.client.get("/metrics", headers={"Accept-Encoding": "gzip"}).text
+    families = {f.name: f for f in text_string_to_metric_families(text)}
+    runs = families["autocode_check_runs"]  # the parser drops a counter's _total suffix
+    assert runs.type == "counter"
+    samples = {
+        (s.labels["check"], s.labels["status"]): s.value
+        for s in runs.samples
+        if s.name == "autocode_check_runs_total"
+    }
+    assert samples[("quick_check", "warning")] == 1.0
+    assert samples[("gated_check", "error")] == 0.0
+    assert families["autocode_daemon_running"].samples[0].value == 1.0
+    durations = families["autocode_check_duration_seconds"]
+    assert any(s.name.endswith("_count") and s.value == 1.0 for s in durations.samples)

@@ -45,7 +45,7 @@ def test_all_found_and_passing(harness: AutocodeHarness, make_project) -> None:
     result = harness.run_check("test_check", root)
 
     assert result.status == "success", result.details
-    assert result.message == "✅ All tests found and passing (4 tests)"
+    assert result.message == "✅ All tests found and passing (5 tests in 4 files, 1 skipped)"
     assert result.details["cases"] == {"passed": 4, "failed": 0, "errors": 0, "skipped": 1}
     assert result.details["counts"]["unit"]["passing"] == 2
     assert result.details["counts"]["integration"]["passing"] == 2
@@ -78,7 +78,8 @@ def test_failing_uncollectable_skipped_missing_and_orphaned(
     assert result.status == "error"
     assert (
         result.message
-        == "❌ 1 test failing, 1 test cannot be collected, 1 test missing, 1 orphaned test"
+        == "❌ 1 test failing in 1 file, 1 test file cannot be collected, 1 test file missing, "
+        "1 orphaned test file"
     )
     attention = {e["test"]: e for e in result.details["attention"]}
     assert list(attention) == [
@@ -90,7 +91,7 @@ def test_failing_uncollectable_skipped_missing_and_orphaned(
     assert attention["tests/app/test_broken.py"]["status"] == "collection_error"
     assert "SyntaxError" in attention["tests/app/test_broken.py"]["failures"][0]["reason"]
     assert attention["tests/app/test_bad.py"]["failures"] == [
-        {"id": "tests/app/test_bad.py::test_wrong", "reason": "AssertionError: math"}
+        {"id": "tests/app/test_bad.py::test_wrong", "reason": "AssertionError: math", "line": 5}
     ]
     assert attention["tests/app/test_untested.py"] == {
         "test": "tests/app/test_untested.py",
@@ -122,7 +123,7 @@ def test_without_auto_execute_nothing_runs(harness: AutocodeHarness, make_projec
     result = harness.run_check("test_check", root, settings={"auto_execute": False})
 
     assert result.status == "warning"
-    assert result.message == "⚠️ 1 test missing (tests not run: auto_execute is off)"
+    assert result.message == "⚠️ 1 test file missing (tests not run: auto_execute is off)"
     assert result.details["executed"] is False
     assert result.details["counts"]["unit"] == {
         **result.details["counts"]["unit"],
@@ -199,13 +200,14 @@ def test_src_layout_with_custom_patterns_and_exemptions(
             "unit_test": "tests/unit/{dir}/{name}_test.py",
             "integration_test": "tests/integration/test_{folder}.py",
             "exempt": ["_version.py", "tests/unit/helpers_test.py"],
-        }
+        },
+        "scope": "mapped",
     }
 
     result = harness.run_check("test_check", root, settings=settings)
 
     assert result.status == "warning"
-    assert result.message == "⚠️ 2 tests missing"
+    assert result.message == "⚠️ 2 test files missing"
     missing = [(e["test"], e["code"]) for e in result.details["attention"]]
     assert missing == [
         ("tests/integration/test_payments.py", ["src/shop/payments/"]),
@@ -241,7 +243,7 @@ def test_installed_plugin_runs_from_the_cli(make_project) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     (result,) = json.loads(done.stdout)["results"]
-    assert result["message"] == "✅ All tests found and passing (4 tests)"
+    assert result["message"] == "✅ All tests found and passing (5 tests in 4 files, 1 skipped)"
 
 
 def test_git_hook_variables_do_not_redirect_the_listing(

@@ -50,7 +50,7 @@ def test_all_passing_is_success_with_the_seed_message() -> None:
     )
     result = build_result(plan, run)
     assert result.status == "success"
-    assert result.message == "✅ All tests found and passing (2 tests)"
+    assert result.message == "✅ All tests found and passing (3 tests in 2 files, 1 skipped)"
     assert result.details["cases"] == {"passed": 2, "failed": 0, "errors": 0, "skipped": 1}
     assert result.details["counts"]["unit"]["passing"] == 2
     assert result.details["attention"] == []
@@ -65,7 +65,7 @@ def test_missing_and_orphans_are_a_warning() -> None:
     )
     result = build_result(plan, None, not_run_reason="no test files to run")
     assert result.status == "warning"
-    assert result.message == "⚠️ 2 tests missing, 1 orphaned test"
+    assert result.message == "⚠️ 2 test files missing, 1 orphaned test file"
     assert [(e["test"], e["status"]) for e in result.details["attention"]] == [
         ("tests/test_a.py", "missing"),
         ("tests/test_b.py", "missing"),
@@ -85,7 +85,7 @@ def test_failures_are_an_error_listed_first_with_ids_and_reasons() -> None:
     )
     result = build_result(plan, run)
     assert result.status == "error"
-    assert result.message == "❌ 1 test failing, 1 test cannot be collected, 1 test missing"
+    assert result.message == "❌ 1 test failing in 1 file, 1 test file cannot be collected, 1 test file missing"
     attention = result.details["attention"]
     assert [e["status"] for e in attention] == ["collection_error", "failing", "missing"]
     assert attention[1]["failures"] == [
@@ -97,13 +97,13 @@ def test_without_execution_the_result_says_tests_were_not_run() -> None:
     plan = _plan(_unit("tests/test_a.py"), _unit("tests/test_b.py", exists=False))
     result = build_result(plan, None)
     assert result.status == "warning"
-    assert result.message == "⚠️ 1 test missing (tests not run: auto_execute is off)"
+    assert result.message == "⚠️ 1 test file missing (tests not run: auto_execute is off)"
     assert result.details["counts"]["unit"]["found"] == 1
     assert result.details["not_run_reason"] == "auto_execute is off"
 
     result = build_result(_plan(_unit("tests/test_a.py")), None)
     assert result.status == "success"
-    assert result.message == "✅ All tests found (1 test; not run: auto_execute is off)"
+    assert result.message == "✅ All test files found (1 file; not run: auto_execute is off)"
 
 
 def test_details_stay_small() -> None:
@@ -117,7 +117,7 @@ def test_details_stay_small() -> None:
         for i in range(1, 200)
     ]
     result = build_result(plan, _run(*cases), max_entries=20)
-    assert result.message == "❌ 200 tests failing"
+    assert result.message == "❌ 229 tests failing in 200 files"
     assert len(result.details["attention"]) == 20
     assert result.details["attention_truncated"] == 180
     first = result.details["attention"][0]

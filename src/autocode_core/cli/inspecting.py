@@ -93,6 +93,10 @@ def show(args: argparse.Namespace) -> int:
 def status(args: argparse.Namespace) -> int:
     """``autocode status``: whether a daemon runs, and every check's last result and figures."""
     project = project_from(args)
+    if getattr(args, "all_projects", False):
+        from autocode_core.cli.projects import show_projects
+
+        return show_projects(project, args)
     lock = DaemonLock(project.state_dir)
     running = lock.is_held()
     holder = lock.holder() if running else None
@@ -126,7 +130,9 @@ def status(args: argparse.Namespace) -> int:
         metrics = snapshot.checks[name].metrics
         runs = metrics.execution_count if metrics else 0
         when = result.timestamp.astimezone().strftime("%Y-%m-%d %H:%M:%S") if result.timestamp else "never"
-        out(f"{format_result(result, color)}  [last {when}, {runs} runs]")
+        where = result.details.get("executed_on")  # a remote executor says where the run went
+        place = f", on {where.get('worker')} ({where.get('queue')})" if isinstance(where, dict) else ""
+        out(f"{format_result(result, color)}  [last {when}, {runs} runs{place}]")
         if args.verbose:
             for line in finding_lines(result, _limit(args), color=color):
                 out(line)

@@ -17,6 +17,7 @@ from pathlib import Path
 from autocode_core.cli import agents, init
 from autocode_core.cli.common import EXIT_USAGE, add_format, err
 from autocode_core.cli.logs import configure_logging
+from autocode_core.cli.plugin_commands import plugin_command
 from autocode_core.errors import ConfigError, PluginLoadError
 
 __all__ = ["build_parser", "main"]
@@ -32,6 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "history": ("inspecting", "history"),
     "init": ("init", "init"),
     "mcp": ("agents", "mcp"),
+    "watch": ("watching", "watch"),
 }
 
 
@@ -90,11 +92,17 @@ def build_parser() -> argparse.ArgumentParser:
     daemon = sub.add_parser("daemon", parents=[common], help="run the scheduler until stopped")
     daemon.add_argument("--host", help="HTTP server address (overrides api.host)")
     daemon.add_argument("--port", type=int, help="HTTP server port (overrides api.port)")
+    daemon.add_argument(
+        "--no-watch", dest="watch", action="store_false",
+        help="do not run checks when files change (default: daemon.watch.enabled)",
+    )
     plugins = sub.add_parser("plugins", parents=[common], help="list plugins and their load status")
     add_format(plugins)
     status = sub.add_parser("status", parents=[common], help="last result and metrics of every check (no daemon needed)")
     add_format(status)
     _details(status)
+    status.add_argument("--all-projects", action="store_true",
+                        help="every project in the run history (a shared PostgreSQL history.url) with its latest verdicts")
     history = sub.add_parser("history", parents=[common], help="list past runs")
     history.add_argument("name", nargs="?", metavar="NAME", help="only this check")
     history.add_argument("--limit", type=int, default=20, help="how many runs (default 20)")
@@ -106,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_format(show_config)
     init.add_parser(sub)
     agents.add_parser(sub, common)
+    watch = sub.add_parser(
+        "watch", parents=[common], help="run checks now and again whenever their files change (Ctrl-C stops)"
+    )
+    watch.add_argument("names", nargs="*", metavar="NAME", help="checks to watch (default: every enabled one)")
+    add_format(watch)
     return parser
 
 
@@ -118,6 +131,9 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``autocode`` command; returns the exit code."""
+    contributed = plugin_command(argv)  # `autocode worker` from autocode-celery...
+    if contributed is not None:
+        return contributed
     parser = build_parser()
     args = parser.parse_args(argv)
     default_level = "info" if args.command == "daemon" else "warning"

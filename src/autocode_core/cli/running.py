@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import signal
+import subprocess
 import sys
 import time
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import structlog
@@ -28,7 +30,10 @@ from autocode_core.formats.junit import results_junit
 from autocode_core.formats.text import finding_lines
 from autocode_core.models import CheckResult
 
-__all__ = ["check", "daemon"]
+if TYPE_CHECKING:
+    from autocode_core.project import Project
+
+__all__ = ["check", "daemon", "untracked_outputs"]
 
 
 def check(args: argparse.Namespace) -> int:
@@ -37,6 +42,7 @@ def check(args: argparse.Namespace) -> int:
     known = project.known_checks
     failed = [name for name in known if name not in project.plugins.checks]
     names = list(args.names) or [*project.enabled_checks(), *failed]
+    disabled = [] if args.names else [n for n in project.plugins.checks if n not in names]
     unknown = [n for n in names if n not in known]
     if unknown:
         err(str(CheckNotFoundError(unknown[0], known)))
@@ -60,7 +66,39 @@ def check(args: argparse.Namespace) -> int:
             if args.verbose:
                 for line in finding_lines(result, limit, color=color):
                     out(line)
+        for name in sorted(disabled):  # said, so a check turned off is not mistaken for a pass
+            out(f"⏸️ {name}: disabled (daemon.{name}.enabled = false; `autocode check {name}` runs it)")
+        loose = untracked_outputs(project, names)
+        if loose:
+            err(
+                f"note: autocode wrote {', '.join(loose)}, which git does not ignore; add "
+                f"{'it' if len(loose) == 1 else 'them'} to .gitignore (`autocode init` offers to)"
+            )
     return code
+
+
+def untracked_outputs(project: Project, names: list[str]) -> list[str]:
+    """The declared outputs of ``names`` that exist and that git neither tracks nor ignores.
+
+    Empty outside a git work tree or when git cannot answer within a few seconds.
+    """
+    from autocode_core.toolkit.git import git_environment
+
+    declared = project.resolved.outputs()
+    paths = sorted({path for name in names for path in declared.get(name, [])})
+    paths = [p for p in paths if not Path(p).is_absolute() and (project.root / p).exists()]
+    if not paths:
+        return []
+    try:
+        done = subprocess.run(
+            ["git", "ls-files", "--others", "--exclude-standard", "--directory", "-z", "--", *paths],
+            cwd=project.root, env=git_environment(), capture_output=True, timeout=5, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    if done.returncode != 0:
+        return []
+    return sorted(p for p in done.stdout.decode("utf-8", "replace").split("\0") if p)
 
 
 async def _run_all(daemon: AutocodeDaemon, names: list[str]) -> list[CheckResult]:
@@ -104,12 +142,12 @@ def daemon(args: argparse.Namespace) -> int:
     """``autocode daemon``: run the scheduler (and the HTTP server, when installed) until a signal."""
     extra = [f"api.host={args.host}"] if args.host else []
     extra += [f"api.port={args.port}"] if args.port is not None else []
-    runtime = AutocodeDaemon(project=project_from(args, extra))
+    runtime = AutocodeDaemon(project=project_from(args, extra), watch=getattr(args, "watch", True))
     log = structlog.get_logger("autocode.cli")
     for info in runtime.failed_plugins:
         log.error("plugin_failed_to_load", plugin=info.name, error=info.error)
     try:
-        from autocode_core.server import service as http_service
+        from autocode_core.server.service import HttpService
     except ImportError as exc:
         log.warning(
             "http_server_unavailable",
@@ -117,7 +155,7 @@ def daemon(args: argparse.Namespace) -> int:
             hint="pip install 'autocode-core[server]' for the HTTP API and the dashboard",
         )
     else:
-        runtime.services.append(http_service)
+        runtime.services.append(HttpService())
 
     async def serve() -> None:
         async with anyio.create_task_group() as tg:

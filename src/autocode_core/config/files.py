@@ -99,7 +99,8 @@ def _not_utf8(exc: UnicodeDecodeError) -> str:
 def read_config_file(path: Path) -> dict[str, Any]:
     """The autocode table of a config file.
 
-    :raises ConfigError: unreadable file, not UTF-8, invalid TOML, or a table of the wrong type.
+    :raises ConfigError: unreadable file, not UTF-8, invalid TOML, a table of the wrong
+        type, or ``[tool.autocode]`` tables in a file other than ``pyproject.toml``.
     """
     problem = _unusable(path)
     if problem is not None:
@@ -113,6 +114,14 @@ def read_config_file(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(ConfigProblem(str(path), "", f"invalid TOML: {exc}", ())) from exc
     if path.name != "pyproject.toml":
+        tool = document.get("tool")
+        if isinstance(tool, dict) and "autocode" in tool:  # pasted from a pyproject.toml example
+            raise ConfigError(ConfigProblem(
+                str(path), "tool.autocode",
+                "[tool.autocode...] tables belong in pyproject.toml; in this file write the same "
+                "settings without the `tool.autocode.` prefix (e.g. [daemon], [checks.doc_check])",
+                (),
+            ))
         return document
     tool = document.get("tool", {})
     if not isinstance(tool, dict):

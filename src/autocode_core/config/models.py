@@ -49,6 +49,7 @@ __all__ = [
     "HistoryConfig",
     "NotificationConfig",
     "NumericBound",
+    "WatchConfig",
     "bounded",
     "numeric_bounds",
 ]
@@ -86,6 +87,7 @@ def numeric_bounds() -> dict[str, NumericBound]:
     sections: dict[str, type[BaseModel]] = {
         "daemon": DaemonConfig,
         "daemon.<check>": CheckConfig,
+        "daemon.watch": WatchConfig,
         "api": ApiConfig,
         "notifications": NotificationConfig,
         "history": HistoryConfig,
@@ -97,6 +99,32 @@ def numeric_bounds() -> dict[str, NumericBound]:
             if bound is not None:
                 out[f"{prefix}.{name}"] = bound
     return out
+
+
+class WatchConfig(BaseModel):
+    """File watching (``daemon.watch``): checks run when the files they watch change.
+
+    ``enabled`` turns the watcher on for ``autocode daemon`` (``--no-watch``
+    turns it off) and ``autocode watch``. Changes are grouped: a batch is
+    handed over once no change came for ``quiet_ms``, or ``max_wait_ms`` after
+    its first change under a constant stream (never less than ``quiet_ms``).
+    ``force_polling`` polls every ``poll_interval_ms`` instead of using the
+    operating system's notifications (network and container file systems; the
+    watcher falls back to polling by itself when it hits the inotify limit).
+    """
+
+    model_config = ConfigDict(extra="allow", validate_assignment=True)
+
+    enabled: bool = True
+    quiet_ms: int = bounded(200, 10, 10_000, "10 ms to 10 seconds without a change before a run")
+    max_wait_ms: int = bounded(2_000, 50, 60_000, "50 ms to 1 minute from a batch's first change")
+    force_polling: bool = False
+    poll_interval_ms: int = bounded(300, 50, 60_000, "50 ms to 1 minute between polls")
+
+    @property
+    def batch_max_wait_ms(self) -> int:
+        """``max_wait_ms`` in effect: never less than ``quiet_ms``."""
+        return max(self.max_wait_ms, self.quiet_ms)
 
 
 class DaemonConfig(BaseModel):
@@ -124,6 +152,7 @@ class DaemonConfig(BaseModel):
     state_dir: str = ".autocode"
     execution: str = Field(default="auto", pattern=r"^[a-z][a-z0-9_-]*$")
     check_memory_limit_mb: float | None = bounded(2048.0, 16, 1_048_576, "16 MiB to 1 TiB; null: no limit")
+    watch: WatchConfig = Field(default_factory=WatchConfig)
 
 
 class ApiConfig(BaseModel):
@@ -176,13 +205,30 @@ class NotificationConfig(BaseModel):
 
 
 class HistoryConfig(BaseModel):
-    """The run history in ``<state_dir>/history.db`` and how much of it is kept."""
+    """The run history in ``<state_dir>/history.db`` and how much of it is kept.
+
+    ``url`` (``postgresql://user:password@host/db``) keeps it in a PostgreSQL
+    database shared by many projects instead (the ``postgres`` extra); every run
+    carries ``project`` (default: derived from the repository, see
+    ``store/project_identity.py``). ``outage_queue`` runs wait in memory while
+    that database is unreachable; past it the oldest are dropped.
+    """
 
     model_config = ConfigDict(extra="allow", validate_assignment=True)
 
     enabled: bool = True
     max_runs_per_check: int = bounded(1000, 1, 1_000_000, "runs kept per check")
     max_age_days: float = bounded(90.0, 1, 36_500, "1 day to 100 years")
+    url: SecretStr | None = None
+    project: str | None = Field(default=None, min_length=1, max_length=200)
+    outage_queue: int = bounded(10_000, 0, 1_000_000, "runs kept in memory while the database is unreachable")
+
+    @model_validator(mode="after")
+    def _url_is_postgres(self) -> HistoryConfig:
+        url = self.url.get_secret_value() if self.url is not None else None
+        if url is not None and not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("url must start with postgresql:// (SQLite is the default: leave url unset)")
+        return self
 
 
 class AutocodeConfig(BaseModel):
@@ -199,6 +245,8 @@ class AutocodeConfig(BaseModel):
     api: ApiConfig = Field(default_factory=ApiConfig)
     notifications: NotificationConfig = Field(default_factory=NotificationConfig)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
+    #: the Celery executor's settings (validated by autocode-celery when it is used)
+    celery: dict[str, Any] = Field(default_factory=dict)
     checks: dict[str, Any] = Field(default_factory=dict)
     disable_plugins: list[str] = Field(default_factory=list)
     profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)

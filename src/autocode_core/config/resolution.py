@@ -44,6 +44,8 @@ SCHEDULE_FIELDS = {
     "execution",
     "memory_limit_mb",
     "description",
+    "watch",
+    "on_busy",
 }
 
 

@@ -26,7 +26,7 @@ from contextlib import AsyncExitStack
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import anyio
 import anyio.lowlevel
@@ -44,12 +44,16 @@ from autocode_core.daemon.runtime import DEFAULT_EXECUTORS, ExecutorFactory, Run
 from autocode_core.daemon.snapshot import DaemonSnapshot, DaemonState, now_utc
 from autocode_core.daemon.views import DaemonViews
 from autocode_core.project import Project
+from autocode_core.run.executor_plugins import installed_executors
 from autocode_core.run.runner import CheckRunner, RunHandle
 from autocode_core.scheduling.clock import Clock
 from autocode_core.scheduling.scheduler import Scheduler
 from autocode_core.store.controls import ControlsStore
 from autocode_core.store.results import ResultStore
 from autocode_core.store.state_dir import DaemonLock, ensure_state_dir
+
+if TYPE_CHECKING:
+    from autocode_core.watch.service import FileWatcher
 
 __all__ = ["AutocodeDaemon", "Service"]
 
@@ -72,6 +76,9 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
     :param services: extra long-running parts started by ``run`` (see ``Service``).
     :param executors: executor factories by ``execution`` name, added to the
         defaults (``inline``).
+    :param watch: watch the project's files and run the checks whose files
+        change (``autocode_core.watch``), when ``daemon.watch.enabled`` agrees;
+        off by default for embedding applications, on for ``autocode daemon``.
     :raises ConfigError: the configuration is invalid (file, key and reason).
     :raises PluginLoadError: a plugin failed to load in strict mode.
     """
@@ -91,6 +98,7 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
         services: Sequence[Service] = (),
         executors: Mapping[str, ExecutorFactory] | None = None,
         project: Project | None = None,
+        watch: bool = False,
     ) -> None:
         self.project = project or Project(
             project_root, config, plugins=plugins, load_entry_points=load_entry_points,
@@ -113,7 +121,8 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
         )
         self.events = EventBus()
         self.services: list[Service] = list(services)
-        self.executors: dict[str, ExecutorFactory] = {**DEFAULT_EXECUTORS, **(executors or {})}
+        installed = installed_executors() if load_entry_points else {}  # entry points `autocode.executors`
+        self.executors: dict[str, ExecutorFactory] = {**DEFAULT_EXECUTORS, **installed, **(executors or {})}
         self._state = DaemonState.STOPPED
         self._started_at: float | None = None
         self._runtime: Runtime | None = None
@@ -123,6 +132,8 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
         self._cm_stack: AsyncExitStack | None = None
         self._lock: DaemonLock | None = None
         self._runner: tuple[object, CheckRunner] | None = None
+        self.watch = watch
+        self.watcher: FileWatcher | None = None
         self._restore_controls()  # paused / enabled as saved by an earlier daemon
 
     # -- observing -------------------------------------------------------------
@@ -153,6 +164,7 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
             controls=self.controls, state=self._state,
             started_at=None if started is None else now_utc().fromtimestamp(started, now_utc().tzinfo),
             with_history=history,
+            watch=self.watcher.status if self.watcher is not None and self._runtime is not None else None,
         )
 
     def run_in_progress(self, name: str) -> RunHandle | None:
@@ -180,6 +192,9 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
         self._state = DaemonState.STARTING
         try:
             async with AsyncExitStack() as stack:
+                stack.callback(self._release_services)
+                if self._lock is None:  # not taken by __aenter__, which prepared already
+                    self._prepare_services()
                 lock, self._lock = self._lock or self._take_lock(), None
                 stack.callback(lock.release)
                 self._stop_event = anyio.Event()
@@ -191,6 +206,11 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
                     await services.start(service, self)
                 await services.start(self.scheduler.run)
                 stack.callback(self.scheduler.stop)
+                if self.watch and self.config.daemon.watch.enabled:
+                    from autocode_core.watch.service import FileWatcher
+
+                    self.watcher = FileWatcher(self)
+                    await services.start(self.watcher.run)
                 services.start_soon(watch_memory, self.scheduler.clock, lambda: self.config.daemon.max_memory_usage_mb)
                 self._started_at = time.time()
                 self._state = DaemonState.RUNNING
@@ -200,10 +220,38 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
                 self._state = DaemonState.STOPPING
                 services.cancel_scope.cancel()
         finally:
+            ran = self._started_at is not None
             self._state = DaemonState.STOPPED
             self._runtime = self._token = self._stop_event = self._started_at = None
             self.events.close()
-            log.info("daemon_stopped", project_root=str(self.project_root))
+            if ran:  # one that failed to start says why through its exception, not "stopped"
+                log.info("daemon_stopped", project_root=str(self.project_root))
+
+    def _prepare_services(self) -> None:
+        """Let services fail on their configuration (a port in use) before the lock or any run.
+
+        A service with a ``prepare(daemon)`` method gets it called here; one with
+        a ``release()`` method gets that called when the daemon stops or fails to start.
+        """
+        for service in self.services:
+            prepare = getattr(service, "prepare", None)
+            if prepare is None:
+                continue
+            try:
+                prepare(self)
+            except Exception:
+                # another daemon of this project holding the port is the better answer
+                state = self.project.state_dir
+                if state.is_dir() and DaemonLock(state).is_held():
+                    self._release_services()
+                    self._take_lock()  # raises DaemonAlreadyRunningError naming the holder
+                raise
+
+    def _release_services(self) -> None:
+        for service in self.services:
+            release = getattr(service, "release", None)
+            if release is not None:
+                release()
 
     def _take_lock(self) -> DaemonLock:
         lock = DaemonLock(ensure_state_dir(self.project_root, self.config.daemon.state_dir))
@@ -245,7 +293,12 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
 
     async def __aenter__(self) -> Self:
         # the lock first, outside the task group: its error is not wrapped in a group
-        self._lock = self._take_lock()
+        try:
+            self._prepare_services()
+            self._lock = self._take_lock()
+        except BaseException:
+            self._release_services()
+            raise
         stack = AsyncExitStack()
         group = await stack.enter_async_context(anyio.create_task_group())
         try:

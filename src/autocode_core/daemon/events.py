@@ -16,13 +16,28 @@ from pydantic import BaseModel, Field
 
 from autocode_core.models import CheckResult, utc_now
 
-__all__ = ["DaemonEvent", "EventBus", "EventType"]
+__all__ = ["CHANGED_PATHS_SHOWN", "DaemonEvent", "EventBus", "EventType", "changed_paths_data"]
 
-EventType = Literal["check_started", "check_completed", "config_changed", "task_changed"]
+#: at most this many changed paths are listed in an event's ``data`` (all are counted)
+CHANGED_PATHS_SHOWN = 20
+
+
+def changed_paths_data(paths: frozenset[str] | None) -> dict[str, Any]:
+    """The ``data`` keys of a change-triggered run's events: ``changed_paths`` (the first
+    ``CHANGED_PATHS_SHOWN``, sorted) and ``changed_count`` (all); nothing for other runs."""
+    if paths is None:
+        return {}
+    return {"changed_paths": sorted(paths)[:CHANGED_PATHS_SHOWN], "changed_count": len(paths)}
+
+EventType = Literal["check_started", "check_completed", "config_changed", "task_changed", "check_progress"]
 
 
 class DaemonEvent(BaseModel):
-    """Something that happened in the daemon."""
+    """Something that happened in the daemon.
+
+    ``trigger`` says why a check ran; a change-triggered run's events carry
+    ``data["changed_paths"]`` (the first 20, sorted) and ``data["changed_count"]``.
+    """
 
     type: EventType
     timestamp: datetime = Field(default_factory=utc_now)

@@ -19,6 +19,7 @@ from autocode_core.daemon.snapshot import (
 from autocode_core.models import CheckResult
 from autocode_core.project import Project
 from autocode_core.run.outcome import could_not_run
+from autocode_core.watch.status import WatchStatus
 
 if TYPE_CHECKING:  # kept out of `autocode status`'s imports
     from autocode_core.daemon.runtime import Runtime
@@ -109,6 +110,7 @@ def take_snapshot(
     state: DaemonState,
     started_at: datetime | None,
     with_history: bool = True,
+    watch: WatchStatus | None = None,
 ) -> DaemonSnapshot:
     """The daemon made of these parts, now (no scheduler: a project with nothing running).
 
@@ -169,4 +171,8 @@ def take_snapshot(
         listener_failures=dict(listeners.failures) if listeners is not None else {},
         listener_dropped=listeners.dropped if listeners is not None else 0,
         executors={n: e.counters() for n, e in runtime.executors.items()} if runtime is not None else {},
+        watch=watch,
+        executor_problems={
+            n: p for n, e in (runtime.executors.items() if runtime is not None else ()) if (p := e.problem())
+        },
     )

@@ -17,7 +17,7 @@ import anyio
 import anyio.lowlevel
 import structlog
 
-from autocode_core.daemon.events import DaemonEvent, EventBus
+from autocode_core.daemon.events import DaemonEvent, EventBus, changed_paths_data
 from autocode_core.daemon.listeners import ListenerDispatcher
 from autocode_core.daemon.runtime import ExecutorFactory, Runtime, open_runtime
 from autocode_core.errors import CheckNotFoundError
@@ -79,7 +79,7 @@ class DaemonRuns:
         """The runner of the current event loop (one per loop: limits and joins hold across callers)."""
         native = anyio.lowlevel.current_token().native_token
         if self._runner is None or self._runner[0] is not native:
-            self._runner = (native, CheckRunner(self.config.daemon.max_concurrent_checks, self._started))
+            self._runner = (native, CheckRunner(self.config.daemon.max_concurrent_checks, self._started, self._partial))
         return self._runner[1]
 
     def _request(
@@ -97,7 +97,15 @@ class DaemonRuns:
         log.info("check_started", check=handle.check_name, trigger=handle.trigger, run_id=handle.id)
         self.events.publish(DaemonEvent(
             type="check_started", check_name=handle.check_name, trigger=handle.trigger,
-            data={"run_id": handle.id},
+            data={"run_id": handle.id, **changed_paths_data(handle.changed_paths)},
+        ))
+
+    def _partial(self, handle: RunHandle, result: CheckResult) -> None:
+        """A run's partial result → a ``check_progress`` event (``autocode_core.run.progress``)."""
+        self.events.publish(DaemonEvent(
+            type="check_progress", check_name=handle.check_name, trigger=handle.trigger,
+            result=result.model_copy(update={"check_name": handle.check_name}),
+            data={"run_id": handle.id, "partial": True},
         ))
 
     async def run_check(
@@ -185,8 +193,8 @@ class DaemonRuns:
             log.info("check_completed", check=result.check_name, status=result.status,
                      duration_seconds=round(result.duration_seconds or 0.0, 3))
             self.events.publish(DaemonEvent(
-                type="check_completed", check_name=result.check_name, result=result,
-                data={"run_id": handle.id},
+                type="check_completed", check_name=result.check_name, trigger=trigger, result=result,
+                data={"run_id": handle.id, **changed_paths_data(handle.changed_paths)},
             ))
             await runtime.deliver(run)
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from autocode_core.models import CheckResult, DaemonStatus
 from autocode_core.plugin.loader import PluginInfo
 from autocode_core.store.metrics import CheckMetrics
+from autocode_core.watch.status import WatchStatus
 
 __all__ = [
     "CheckSnapshot",
@@ -165,6 +166,9 @@ class DaemonSnapshot(BaseModel):
     listener_failures: dict[str, int]
     listener_dropped: int
     executors: dict[str, dict[str, int]] = {}
+    #: the file watcher (``None`` when the daemon does not watch files)
+    watch: WatchStatus | None = None
+    executor_problems: dict[str, str] = {}  # executor name -> why its runs fail right now
 
     @property
     def is_running(self) -> bool:
@@ -228,7 +232,8 @@ class DaemonSnapshot(BaseModel):
 
     def health(self) -> dict[str, Any]:
         """The health report: ``daemon``, ``checks``, ``scheduler``, ``history``,
-        ``notifications``, ``plugins`` (JSON-ready)."""
+        ``notifications``, ``plugins``, ``watch`` (the file watcher, ``None`` when
+        off) (JSON-ready)."""
         checks: dict[str, Any] = {}
         for name, check in sorted(self.checks.items()):
             if check.result is None:
@@ -287,6 +292,7 @@ class DaemonSnapshot(BaseModel):
                 "loaded": [p.name for p in self.plugins if p.status == "loaded"],
                 "failed": [plugin_dict(p) for p in self.load_failures],
             },
+            "watch": self.watch.model_dump(mode="json") if self.watch is not None else None,
         }
 
 

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from autocode_core.config.models import AutocodeConfig
 from autocode_core.models import CheckResult, DaemonStatus
 from autocode_core.plugin.loader import LoadedPlugins, PluginInfo
-from autocode_core.store.history import HistoryStore, RunRecord
+from autocode_core.store.history_backend import HistoryBackend
+from autocode_core.store.history_schema import RunRecord
 from autocode_core.store.metrics import RunStats
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class DaemonViews:
         return self.store.total_runs
 
     @property
-    def history(self) -> HistoryStore | None:
+    def history(self) -> HistoryBackend | None:
         """The run history: ``None`` if disabled, unavailable, or nothing was ever
         recorded (reading never creates the state folder)."""
         return self.store.history

@@ -25,7 +25,7 @@ working the same way.
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, ClassVar, Generic
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal
 
 from pydantic import BaseModel
 
@@ -50,6 +50,10 @@ class CheckPlugin(Generic[SettingsT]):
       preferably a ``CheckSettings`` subclass; the class's type parameter
       (``CheckPlugin[MySettings]``) types ``context.settings`` to match.
     * ``config_aliases``, ``env_vars``: see ``CheckConfig``.
+    * ``watch``, ``on_busy``: the default gitignore-style patterns of the paths
+      whose changes run the check, and what changes during a run do (see
+      ``CheckConfig``; users override them in ``daemon.<name>``). ``watch =
+      None`` (the default) means any file git does not ignore.
     """
 
     name: ClassVar[str | None] = None
@@ -61,6 +65,8 @@ class CheckPlugin(Generic[SettingsT]):
     settings_model: ClassVar[type[BaseModel] | None] = None
     config_aliases: ClassVar[dict[str, str]] = {}
     env_vars: ClassVar[dict[str, str]] = {}
+    watch: ClassVar[list[str] | None] = None
+    on_busy: ClassVar[Literal["queue", "restart", "do-nothing"]] = "queue"
 
     #: hooks picked up only when a subclass overrides them
     OPTIONAL_HOOKS: ClassVar[tuple[str, ...]] = ("execute", "on_check_completed")
@@ -82,6 +88,8 @@ class CheckPlugin(Generic[SettingsT]):
             settings_model=self.settings_model,
             config_aliases=dict(self.config_aliases),
             env_vars=dict(self.env_vars),
+            watch=None if self.watch is None else list(self.watch),
+            on_busy=self.on_busy,
         )
 
     def execute(self, context: CheckContext[SettingsT]) -> CheckResult | Awaitable[CheckResult]:

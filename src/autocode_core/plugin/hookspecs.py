@@ -56,7 +56,12 @@ def execute(context: CheckContext) -> CheckResult:
     :param context: the project root, the check's validated ``settings``, the
         whole effective ``config``, a ``logger`` bound to the check, and
         ``run_process`` for subprocesses that the core kills on timeout and
-        holds to the memory limit.
+        holds to the memory limit. ``trigger`` says why it runs; for a
+        change-triggered run ``changed_paths`` lists what changed (a plugin
+        may do less work with it but must give a full run's answer).
+        ``report_partial(result)`` publishes a partial answer before the run
+        ends (a ``check_progress`` event, never stored; see
+        ``autocode_core.run.progress``).
     :return: a ``CheckResult``. ``timestamp``, ``duration_seconds`` and an
         empty ``check_name`` are filled in by the core. Anything that is not a
         ``CheckResult`` becomes an ``error`` result naming the plugin.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
@@ -52,6 +52,21 @@ class CheckContext(BaseModel, Generic[SettingsT]):
     trigger: Trigger = "manual"
     changed_paths: frozenset[str] | None = None
     processes: CheckProcesses = Field(default_factory=CheckProcesses, exclude=True, repr=False)
+    #: receives partial results (``report_partial``); set by the runner, see ``autocode_core.run.progress``
+    partial_reporter: Callable[[Any], None] | None = Field(default=None, exclude=True, repr=False)
+
+    def report_partial(self, result: Any) -> bool:
+        """Publish ``result`` (a ``CheckResult``) as a partial answer while the run goes on.
+
+        Live clients get it at once as a ``check_progress`` event; it is not
+        stored (only the run's final result is). Returns ``False`` when
+        nobody can receive it (a run in a worker process, a bare context):
+        the plugin just carries on. See ``autocode_core.run.progress``.
+        """
+        if self.partial_reporter is None:
+            return False
+        self.partial_reporter(result)
+        return True
 
     @property
     def state_dir(self) -> Path:

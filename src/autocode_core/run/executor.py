@@ -54,6 +54,8 @@ class RunJob:
     memory_limit_mb: float | None
     trigger: Trigger = "manual"
     changed_paths: frozenset[str] | None = None
+    #: where ``context.report_partial`` goes (``autocode_core.run.progress``); ``None``: nowhere
+    on_partial: Callable[[CheckResult], None] | None = None
 
     @property
     def check_name(self) -> str:
@@ -76,6 +78,7 @@ class RunJob:
             trigger=self.trigger,
             changed_paths=self.changed_paths,
             processes=processes,
+            partial_reporter=self.on_partial,
         )
 
 
@@ -122,6 +125,11 @@ class CheckExecutor(ABC):
     def counters(self) -> dict[str, int]:
         """Counts for ``/metrics`` (worker starts, crashes, kills...); none by default."""
         return {}
+
+    def problem(self) -> str | None:
+        """Why runs on this executor fail right now (a remote broker unreachable...), in one
+        line, or ``None``; readiness reports it as ``degraded``. No I/O: a remembered state."""
+        return None
 
 
 #: builds one executor for a runtime; registered by ``execution`` name

@@ -46,6 +46,7 @@ FailureKind = Literal[
     "cancelled",
     "crashed",
     "memory",
+    "unavailable",  # the executor could not take the run (a remote broker unreachable)
 ]
 #: every ``FailureKind``: results carrying one mean "the check could not run" (exit code 3)
 CANNOT_RUN: frozenset[str] = frozenset(FailureKind.__args__)  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +30,7 @@ from autocode_core.plugin.loader import CheckEntry
 from autocode_core.run.context import Trigger
 from autocode_core.run.executor import CheckExecutor, RunJob
 from autocode_core.run.outcome import could_not_run, error_result, sanitize_result
+from autocode_core.run.progress import loop_reporter
 
 __all__ = ["CheckRunner", "RunHandle", "RunRequest"]
 
@@ -62,6 +64,8 @@ class RunHandle:
     result: CheckResult | None = None
     done: anyio.Event = field(default_factory=anyio.Event)
     cancel_requested: str | None = None
+    #: for a change-triggered run, the paths that changed (``RunRequest.changed_paths``)
+    changed_paths: frozenset[str] | None = None
     _scope: anyio.CancelScope | None = field(default=None, repr=False)
 
     def cancel(self, reason: str = "cancelled") -> bool:
@@ -90,12 +94,20 @@ class CheckRunner:
     """Runs checks within a concurrency limit; one instance per daemon runtime.
 
     :param on_started: called on the event loop when a run gets its slot.
+    :param on_partial: called on the event loop with each partial result a
+        run reports (``autocode_core.run.progress``).
     """
 
-    def __init__(self, max_concurrent: int, on_started: Callable[[RunHandle], None] | None = None) -> None:
+    def __init__(
+        self,
+        max_concurrent: int,
+        on_started: Callable[[RunHandle], None] | None = None,
+        on_partial: Callable[[RunHandle, CheckResult], None] | None = None,
+    ) -> None:
         self.limiter = anyio.CapacityLimiter(max_concurrent)
         self._inflight: dict[str, RunHandle] = {}
         self._on_started = on_started
+        self._on_partial = on_partial
 
     @property
     def running(self) -> list[str]:
@@ -134,7 +146,10 @@ class CheckRunner:
         handle = self._inflight.get(entry.name)
         if handle is not None:
             return handle, True
-        handle = RunHandle(uuid.uuid4().hex, entry.name, request.trigger, request.execution)
+        handle = RunHandle(
+            uuid.uuid4().hex, entry.name, request.trigger, request.execution,
+            changed_paths=request.changed_paths,
+        )
         self._inflight[entry.name] = handle
         return handle, False
 
@@ -227,6 +242,7 @@ class CheckRunner:
             memory_limit_mb=request.memory_limit_mb,
             trigger=request.trigger,
             changed_paths=request.changed_paths,
+            on_partial=None if self._on_partial is None else loop_reporter(partial(self._on_partial, handle)),
         )
         with structlog.contextvars.bound_contextvars(check=entry.name, plugin=entry.plugin.name):
             return await executor.execute(job)

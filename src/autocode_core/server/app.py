@@ -4,6 +4,9 @@ The routes are thin: every action goes through the daemon's public API
 (``run_check``, ``update_config``, ``pause_check``...), never a second
 implementation. The middleware stack, outermost first: request size limit,
 Host/Origin/token guard, optional CORS (only when ``api.cors_origins`` is set).
+Around them, outermost first: ``HEAD`` as ``GET``, gzip (for clients that accept
+it, bodies of ``GZIP_MIN_BYTES`` or more, never the event stream), then ETag/304
+(``server/caching.py``) on JSON and assets.
 
 Served without the ``service`` (mounted in another ASGI server), a run
 happens inside its request; set ``app.state.runs.task_group`` to a running task
@@ -23,13 +26,16 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 
+from autocode_core.server.caching import ETagMiddleware
 from autocode_core.server.dashboard import router as dashboard_router
 from autocode_core.server.event_stream import router as events_router
 from autocode_core.server.payloads import ApiJSONResponse
 from autocode_core.server.routes_checks import router as checks_router
 from autocode_core.server.routes_config import router as config_router
 from autocode_core.server.routes_health import router as health_router
+from autocode_core.server.routes_projects import router as projects_router
 from autocode_core.server.runs import RunRegistry
 from autocode_core.server.security import (
     MAX_BODY_BYTES,
@@ -44,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["create_app"]
 
 log = structlog.get_logger("autocode.server")
+GZIP_MIN_BYTES = 500
 
 DESCRIPTION = """The autocode daemon: check results, runs, configuration, scheduler, health
 and events.
@@ -113,7 +120,7 @@ def create_app(daemon: AutocodeDaemon, *, max_body_bytes: int = MAX_BODY_BYTES) 
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(Exception, _internal_error)
-    for router in (checks_router, config_router, health_router, events_router, dashboard_router):
+    for router in (checks_router, config_router, health_router, events_router, dashboard_router, projects_router):
         app.include_router(router)
     if api.cors_origins:
         app.add_middleware(
@@ -130,6 +137,8 @@ def create_app(daemon: AutocodeDaemon, *, max_body_bytes: int = MAX_BODY_BYTES) 
         allowed_hosts=list(api.allowed_hosts),
     )
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(ETagMiddleware)  # tags the uncompressed body; 304 on If-None-Match
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)  # not text/event-stream
     app.add_middleware(HeadMiddleware)
     app.state.mcp = _mount_mcp(app, daemon)
     return app

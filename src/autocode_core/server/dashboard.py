@@ -22,7 +22,9 @@ ASSETS = {
     "index.html": "text/html; charset=utf-8",
     "docs.html": "text/html; charset=utf-8",
     "dashboard.css": "text/css; charset=utf-8",
+    "cards.js": "text/javascript; charset=utf-8",
     "dashboard.js": "text/javascript; charset=utf-8",
+    "live.js": "text/javascript; charset=utf-8",
     "docs.js": "text/javascript; charset=utf-8",
     "favicon.svg": "image/svg+xml",
 }

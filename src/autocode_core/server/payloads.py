@@ -1,8 +1,11 @@
 """The JSON the API sends: results (full or compact), check entries, status.
 
-``compact_result`` keeps what a poller or the event stream needs (status,
-message, time, duration) plus the small scalar figures of ``details`` (counts,
-totals, flags); lists and long text stay behind ``GET /api/checks/{name}``.
+``compact_result`` keeps what a poller, the event stream and a dashboard card
+need (status, message, time, duration), the small scalar figures of
+``details`` (counts, totals, flags), the first ``MAX_FINDINGS`` findings (each
+message cut to ``MAX_MESSAGE``) with their total count, and the end of a
+traceback (``MAX_TRACEBACK`` characters); other lists and long text stay behind
+``GET /api/checks/{name}``.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from typing import Any
 from starlette.responses import JSONResponse
 
 from autocode_core.daemon.snapshot import CheckSnapshot, DaemonSnapshot, plugin_dict
-from autocode_core.models import CheckResult
+from autocode_core.models import CheckResult, Finding
 
 __all__ = [
     "ApiJSONResponse",
     "check_entry",
     "compact_details",
+    "compact_findings",
     "compact_result",
     "full_result",
     "status_payload",
@@ -28,6 +32,8 @@ __all__ = [
 MAX_MESSAGE = 500
 MAX_TEXT = 120
 MAX_KEYS = 40
+MAX_FINDINGS = 20
+MAX_TRACEBACK = 4000
 
 
 def _finite(value: Any) -> Any:
@@ -80,20 +86,72 @@ def compact_details(details: Any, depth: int = 0) -> dict[str, Any]:
     return out
 
 
+def _cut(text: str, limit: int = MAX_MESSAGE) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def compact_findings(findings: list[Finding]) -> list[dict[str, Any]]:
+    """The first ``MAX_FINDINGS`` findings, worst first, messages cut, ``data`` compacted."""
+    rank = {"error": 0, "warning": 1, "info": 2}
+    ordered = sorted(findings, key=lambda f: rank.get(f.severity, 3))  # stable: plugin order kept
+    return [
+        {
+            "message": _cut(f.message),
+            "severity": f.severity,
+            "kind": f.kind,
+            "path": f.path,
+            "line": f.line,
+            "id": f.id,
+            "data": compact_details(f.data) | _code_list(f.data),
+        }
+        for f in ordered[:MAX_FINDINGS]
+    ]
+
+
+def _code_list(data: dict[str, Any]) -> dict[str, Any]:
+    """A short list of paths (``code``) kept beside the scalars: it names what changed."""
+    code = data.get("code")
+    if isinstance(code, list) and all(isinstance(c, str) for c in code):
+        return {"code": [_cut(c, MAX_TEXT) for c in code[:5]]}
+    return {}
+
+
+#: id(result) -> (result, its compact form): results are frozen, so each is compacted once
+#: (the latest results are asked for by every status poll); the result is kept so its id
+#: cannot be reused while it is cached
+_COMPACTED: dict[int, tuple[CheckResult, dict[str, Any]]] = {}
+MAX_COMPACTED = 512
+
+
 def compact_result(result: CheckResult | None) -> dict[str, Any] | None:
-    """A small form of ``result`` for polling and events."""
+    """A small form of ``result`` for polling, events and the dashboard's cards.
+
+    The same result gives the same (shared) dict: callers must not change it.
+    """
     if result is None:
         return None
-    message = result.message
-    if len(message) > MAX_MESSAGE:
-        message = message[:MAX_MESSAGE] + "…"
+    cached = _COMPACTED.get(id(result))
+    if cached is not None and cached[0] is result:
+        return cached[1]
+    compact = _compact(result)
+    if len(_COMPACTED) >= MAX_COMPACTED:
+        _COMPACTED.pop(next(iter(_COMPACTED)))  # the oldest
+    _COMPACTED[id(result)] = (result, compact)
+    return compact
+
+
+def _compact(result: CheckResult) -> dict[str, Any]:
+    trace = result.details.get("traceback") if isinstance(result.details, dict) else None
     return {
         "check_name": result.check_name,
         "status": result.status,
-        "message": message,
+        "message": _cut(result.message),
         "timestamp": result.timestamp.isoformat() if result.timestamp else None,
         "duration_seconds": result.duration_seconds,
         "summary": compact_details(result.details),
+        "findings": compact_findings(result.findings),
+        "findings_total": len(result.findings),
+        "traceback": trace[-MAX_TRACEBACK:] if isinstance(trace, str) and trace else None,
     }
 
 
@@ -102,9 +160,19 @@ def full_result(result: CheckResult | None) -> dict[str, Any] | None:
     return None if result is None else result.model_dump(mode="json")
 
 
-def check_entry(check: CheckSnapshot, *, full: bool = False) -> dict[str, Any]:
-    """What the API says about one check: plugin, schedule, run in progress, latest result."""
-    result = full_result(check.result) if full else compact_result(check.result)
+def check_entry(
+    check: CheckSnapshot, *, full: bool = False, with_result: bool = True
+) -> dict[str, Any]:
+    """What the API says about one check: plugin, schedule, run in progress, latest result
+    (``result``: full, compact, or left out with ``with_result=False``)."""
+    if not with_result:
+        entry = _entry(check, None)
+        del entry["result"]
+        return entry
+    return _entry(check, full_result(check.result) if full else compact_result(check.result))
+
+
+def _entry(check: CheckSnapshot, result: dict[str, Any] | None) -> dict[str, Any]:
     run = check.run.model_dump(mode="json") if check.run is not None else None
     schedule = check.schedule
     if not check.loaded or schedule is None:  # its plugin failed to load
@@ -145,16 +213,26 @@ def check_entry(check: CheckSnapshot, *, full: bool = False) -> dict[str, Any]:
         "execution": check.execution,
         "last_exit": check.last_exit,
         "interval_minutes": schedule.interval_seconds / 60,
-        "next_run": schedule.next_run.isoformat() if schedule.next_run else None,
+        # whole seconds: the scheduler derives it from a monotonic clock each time, and a
+        # microsecond of jitter would change the answer (and its ETag) on every request
+        "next_run": schedule.next_run.replace(microsecond=0).isoformat() if schedule.next_run else None,
         "last_run": last_run.isoformat() if last_run else None,
         "result": result,
     }
 
 
 def status_payload(snapshot: DaemonSnapshot) -> dict[str, Any]:
-    """``GET /api/status``: the daemon, the scheduler and the compact latest results."""
+    """``GET /api/status``: the daemon, the scheduler and the compact latest results.
+
+    ``entries`` holds every known check as ``GET /api/checks`` lists it (schedule,
+    saved pause/enable, run in progress) without ``result``, which is
+    ``checks[name]`` (compact, with findings): all a dashboard needs for its
+    first paint, in one request. ``taken_at`` is when
+    the snapshot was taken (the server's clock).
+    """
     data = snapshot.status().model_dump(mode="json", exclude={"checks"})
     data["state"] = snapshot.state.value
+    data["taken_at"] = snapshot.taken_at.isoformat()
     return {
         "daemon": data,
         "scheduler": {
@@ -168,4 +246,8 @@ def status_payload(snapshot: DaemonSnapshot) -> dict[str, Any]:
         },
         "running": sorted(name for name, check in snapshot.checks.items() if check.running),
         "failed_plugins": [p.name for p in snapshot.load_failures],
+        "entries": [
+            check_entry(check, with_result=False) for _, check in sorted(snapshot.checks.items())
+        ],
+        "watch": snapshot.watch.model_dump(mode="json") if snapshot.watch is not None else None,
     }

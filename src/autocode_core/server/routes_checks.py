@@ -148,3 +148,28 @@ async def get_run(request: Request, run_id: str) -> JSONResponse:
             404, f"unknown run id {run_id!r} (runs are kept for a while, then forgotten)"
         )
     return ApiJSONResponse(run.to_dict())
+
+
+@router.post(
+    "/checks/{name}/cancel",
+    summary="Cancel the check's run in progress (or queued)",
+    responses={
+        200: {"description": "Cancelled: the run ends as an error result saying why"},
+        404: {"description": "No such check"},
+        409: {"description": "The check is not running"},
+    },
+)
+async def cancel_run(
+    request: Request,
+    name: str,
+    reason: Annotated[
+        str, Query(max_length=200, description="said in the cancelled run's message")
+    ] = "cancelled from the API",
+) -> ApiJSONResponse:
+    daemon = _known(request, name)
+    run_id = daemon.cancel_run(name, reason)  # on the daemon's loop: this handler runs there
+    if run_id is None:
+        raise HTTPException(409, f"{name} is not running: nothing to cancel")
+    return ApiJSONResponse(
+        {"check_name": name, "run_id": run_id, "cancelled": True, "reason": reason}
+    )

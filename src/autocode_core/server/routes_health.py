@@ -49,6 +49,8 @@ async def readiness(daemon: AutocodeDaemon) -> tuple[list[str], list[str]]:
         degraded.append(f"run history unavailable: {snapshot.history.error}")
     if snapshot.history.problem:  # checks still run, results kept in memory, nothing recorded
         degraded.append(f"runs are not being recorded: {snapshot.history.problem}")
+    for name, why in snapshot.executor_problems.items():  # e.g. the Celery broker is unreachable
+        degraded.append(f"executor {name}: {why}")
     return blocking, degraded
 
 

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import json
 import os
+import socket
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -70,6 +71,27 @@ class HttpService:
         self.app: FastAPI | None = None
         self.host: str | None = None
         self.port: int | None = None
+        self._sock: socket.socket | None = None
+
+    def prepare(self, daemon: AutocodeDaemon) -> None:
+        """Check the bind rule and bind the socket now, before the daemon takes its lock.
+
+        The daemon calls this before it writes anything or runs any check, so a
+        port in use or a public bind without a token refuses to start cleanly.
+        Idempotent; the socket is used by the next ``__call__`` or closed by ``release``.
+
+        :raises ConfigError: a non-loopback ``api.host`` without a token, or the
+            address cannot be bound.
+        """
+        if self._sock is None:
+            check_bind(daemon)
+            self._sock = bind_socket(daemon.config.api.host, daemon.config.api.port)
+
+    def release(self) -> None:
+        """Close a socket ``prepare`` bound that was never served (the daemon failed to start)."""
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            sock.close()
 
     @property
     def local_url(self) -> str:
@@ -94,7 +116,9 @@ class HttpService:
             asyncio.get_running_loop()
         except RuntimeError:
             raise RuntimeError("the HTTP server runs on the asyncio backend only") from None
-        check_bind(daemon)
+        self.prepare(daemon)
+        sock, self._sock = self._sock, None
+        assert sock is not None
         api = daemon.config.api
         app = self.app = create_app(daemon)
         config = uvicorn.Config(
@@ -109,7 +133,6 @@ class HttpService:
         server = _Server(config)
         shield = anyio.CancelScope(shield=True)
         announced: Path | None = None
-        sock = bind_socket(api.host, api.port)
         self.host, self.port = api.host, sock.getsockname()[1]
 
         async def serve() -> None:
@@ -169,6 +192,9 @@ def _announce(daemon: AutocodeDaemon, url: str, token_required: bool) -> Path | 
 
 async def service(daemon: AutocodeDaemon, *, task_status: TaskStatus[None]) -> None:
     """Serve the HTTP API and dashboard of ``daemon`` until cancelled (a daemon service).
+
+    Prefer an ``HttpService()`` instance as the service: it binds before the
+    daemon takes its lock (``prepare``), so a bad address refuses earlier.
 
     :raises ConfigError: a non-loopback ``api.host`` without a token, or the
         address cannot be bound.

@@ -29,17 +29,17 @@ import itertools
 import json
 import sqlite3
 import time
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from autocode_core.errors import StorageError
 from autocode_core.models import CheckResult, utc_now
-from autocode_core.store import sqlite_file
+from autocode_core.store import history_queries, sqlite_file
 from autocode_core.store.history_health import HistoryHealth
 from autocode_core.store.history_schema import (
     COLUMNS,
+    INSERT_COLUMNS,
     MIGRATIONS,
     SCHEMA_VERSION,
     HistorySchemaError,
@@ -48,7 +48,6 @@ from autocode_core.store.history_schema import (
     run_record,
     verify_schema,
 )
-from autocode_core.store.metrics import percentile
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "HistoryHealth", "HistorySchemaError", "HistoryStore", "RunRecord"]
 
@@ -61,6 +60,7 @@ class HistoryStore:
     :param path: the database file (created with its folder if missing).
     :param max_runs_per_check: older runs of a check beyond this are deleted.
     :param max_age_days: runs older than this are deleted.
+    :param project: the project name stored on every run (``project_identity``).
     :param read_only: only read (``autocode status``, ``history``): nothing is
         created, migrated, checked or moved aside.
     :raises HistorySchemaError: the file was written by a newer autocode (or,
@@ -73,9 +73,11 @@ class HistoryStore:
         max_runs_per_check: int = 1000,
         max_age_days: float = 90,
         *,
+        project: str = "",
         read_only: bool = False,
     ) -> None:
         self.path = path
+        self.project = project
         self.max_runs_per_check = max_runs_per_check
         self.max_age_days = max_age_days
         self._inserts = 0
@@ -111,8 +113,12 @@ class HistoryStore:
         plugin: str | None = None,
         plugin_version: str | None = None,
         trigger: str = "schedule",
+        run_id: str | None = None,
     ) -> int:
         """Store one run (committed before returning) and apply retention; returns its id.
+
+        A ``run_id`` already stored is not stored again (a task delivered twice):
+        the answer is then 0.
 
         :raises StorageError: it could not be stored (disk full, read-only...);
             ``health`` says so until a later write succeeds.
@@ -125,11 +131,13 @@ class HistoryStore:
 
         def insert(conn: sqlite3.Connection) -> tuple[int, int]:
             cursor = conn.execute(
-                "INSERT INTO runs (check_name, status, message, details, started_at, duration, plugin,"
-                " plugin_version, trigger, findings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (name, result.status, result.message, details, started,
-                 result.duration_seconds, plugin, plugin_version, trigger, findings),
+                f"INSERT INTO runs ({INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (run_id) WHERE run_id IS NOT NULL DO NOTHING",
+                (name, result.status, result.message, details, started, result.duration_seconds,
+                 plugin, plugin_version, trigger, findings, self.project, run_id),
             )
+            if cursor.rowcount == 0:  # recorded already
+                return 0, self._counts.get(name, 0)
             count = self._counts.get(name)
             if count is None:
                 count = conn.execute("SELECT COUNT(*) FROM runs WHERE check_name = ?", (name,)).fetchone()[0]
@@ -214,27 +222,10 @@ class HistoryStore:
         return copy.deepcopy(out)
 
     def _compute_metrics(self) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
-        for name, status, count, total in self._query(
-            "SELECT check_name, status, COUNT(*), SUM(COALESCE(duration, 0)) FROM runs GROUP BY check_name, status"
-        ):
-            entry = out.setdefault(name, {"execution_count": 0, "status_counts": {"success": 0, "warning": 0, "error": 0}, "_total": 0.0})
-            entry["execution_count"] += count
-            entry["status_counts"][status] = count
-            entry["_total"] += total or 0.0
-        for name, entry in out.items():
-            durations = [r[0] for r in self._query(
-                "SELECT duration FROM runs WHERE check_name = ? AND duration IS NOT NULL", (name,))]
-            last = self._scalar("SELECT MAX(started_at) FROM runs WHERE check_name = ?", (name,))
-            ok = self._scalar("SELECT MAX(started_at) FROM runs WHERE check_name = ? AND status = 'success'", (name,))
-            total = entry.pop("_total")
-            entry["average_duration_seconds"] = total / entry["execution_count"]
-            entry["p95_duration_seconds"] = percentile(durations, 0.95)
-            entry["last_execution"] = _iso(last)
-            entry["last_success"] = _iso(ok)
-            entry["consecutive_errors"] = self.consecutive_errors(name)
-        return out
+        return history_queries.metrics(self._query, ("1 = 1", ()))
+
+    def projects(self) -> dict[str, dict[str, Any]]:
+        """Every project recorded here with its checks' latest verdicts (``history_queries.projects``)."""
+        return history_queries.projects(self._query)
 
 
-def _iso(epoch: float | None) -> str | None:
-    return None if epoch is None else datetime.fromtimestamp(epoch, UTC).isoformat()

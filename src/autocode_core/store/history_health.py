@@ -28,7 +28,7 @@ __all__ = ["HistoryHealth"]
 class HistoryHealth:
     """A snapshot of one history store's state (see the module docstring)."""
 
-    path: Path
+    path: Path | str  # a file, or a database URL without its password
     problem: str | None = None
     kind: FailureKind | None = None
     since: datetime | None = None

@@ -1,9 +1,16 @@
 """The history database's schema, its migrations, and one stored run.
 
-``SCHEMA_VERSION`` is kept in SQLite's ``user_version``. A database of an older
-version is migrated in place, in one transaction (another process may migrate
-it first: the version is read again inside the transaction). A database of a
-newer version is left untouched: ``HistorySchemaError``.
+One schema, one numbered list of migrations, two dialects: ``MIGRATIONS``
+(SQLite, the embedded default) and ``POSTGRES_MIGRATIONS`` (PostgreSQL, a
+shared history) bring a database to the same ``SCHEMA_VERSION`` with the same
+tables, columns and indexes; only the SQL types differ. A test compares the
+two (``tests/store/test_history_schema.py``).
+
+SQLite keeps the version in ``user_version``; PostgreSQL in the one-row table
+``autocode_schema`` (``history_postgres``). A database of an older version is
+migrated in place, in one transaction (another process may migrate it first:
+the version is read again inside the transaction). A database of a newer
+version is left untouched: ``HistorySchemaError``.
 """
 
 from __future__ import annotations
@@ -22,7 +29,9 @@ from autocode_core.models import CheckResult, CheckStatus, Finding
 
 __all__ = [
     "COLUMNS",
+    "INSERT_COLUMNS",
     "MIGRATIONS",
+    "POSTGRES_MIGRATIONS",
     "SCHEMA_VERSION",
     "HistorySchemaError",
     "RunRecord",
@@ -32,7 +41,7 @@ __all__ = [
 ]
 
 log = structlog.get_logger("autocode.history")
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # version -> statements that bring a database from version-1 to version
 MIGRATIONS: dict[int, list[str]] = {
@@ -55,10 +64,42 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX runs_by_time ON runs (started_at)",
     ],
     3: ["ALTER TABLE runs ADD COLUMN findings TEXT"],  # JSON list of Finding; NULL before v3
+    4: [  # many projects in one database; a run recorded once whoever delivers it twice
+        "ALTER TABLE runs ADD COLUMN project TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE runs ADD COLUMN run_id TEXT",
+        "CREATE UNIQUE INDEX runs_by_run_id ON runs (run_id) WHERE run_id IS NOT NULL",
+        "CREATE INDEX runs_by_project ON runs (project, check_name, id)",
+    ],
+}
+
+# the same versions for PostgreSQL (BIGSERIAL for AUTOINCREMENT, DOUBLE PRECISION for REAL)
+POSTGRES_MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        """CREATE TABLE runs (
+            id BIGSERIAL PRIMARY KEY,
+            check_name TEXT NOT NULL,
+            status TEXT NOT NULL,
+            message TEXT NOT NULL,
+            details TEXT NOT NULL,
+            started_at DOUBLE PRECISION NOT NULL,
+            duration DOUBLE PRECISION,
+            plugin TEXT
+        )""",
+        "CREATE INDEX runs_by_check ON runs (check_name, id)",
+    ],
+    2: MIGRATIONS[2],
+    3: MIGRATIONS[3],
+    4: MIGRATIONS[4],
 }
 
 COLUMNS = (
-    "id, check_name, status, message, details, started_at, duration, plugin, plugin_version, trigger, findings"
+    "id, check_name, status, message, details, started_at, duration, plugin, plugin_version, trigger, findings,"
+    " project, run_id"
+)
+
+INSERT_COLUMNS = (
+    "check_name, status, message, details, started_at, duration, plugin, plugin_version, trigger, findings,"
+    " project, run_id"
 )
 
 
@@ -80,6 +121,8 @@ class RunRecord(BaseModel):
     plugin: str | None
     plugin_version: str | None
     trigger: str
+    project: str = ""
+    run_id: str | None = None
 
     def to_result(self) -> CheckResult:
         """The ``CheckResult`` this run produced."""
@@ -108,6 +151,8 @@ def run_record(row: tuple[Any, ...]) -> RunRecord:
         plugin=row[7],
         plugin_version=row[8],
         trigger=row[9],
+        project=row[11],
+        run_id=row[12],
     )
 
 

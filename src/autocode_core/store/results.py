@@ -25,7 +25,8 @@ from autocode_core.config.models import AutocodeConfig, HistoryConfig
 from autocode_core.errors import AutocodeError
 from autocode_core.models import CheckResult, CompletedRun
 from autocode_core.run.context import Trigger
-from autocode_core.store.history import HistoryStore, RunRecord
+from autocode_core.store.history_backend import HistoryBackend, open_history
+from autocode_core.store.history_schema import RunRecord
 from autocode_core.store.metrics import CheckMetrics, RunStats
 
 if TYPE_CHECKING:
@@ -52,12 +53,14 @@ class ResultStore:
         prepare: Callable[[], object] = lambda: None,
         *,
         read_only: bool = False,
+        project: str = "",
     ) -> None:
         self.history_path = history_path
+        self.project = project
         self.read_only = read_only
         self.history_config = history
         self._prepare = prepare
-        self._history: HistoryStore | None = None
+        self._history: HistoryBackend | None = None
         self._history_error: str | None = None
         self._latest: dict[str, CheckResult] = {}
         self._streaks: dict[str, int] = {}
@@ -75,16 +78,17 @@ class ResultStore:
         return MappingProxyType(self._latest)
 
     @property
-    def history(self) -> HistoryStore | None:
+    def history(self) -> HistoryBackend | None:
         """The run history: ``None`` if disabled, unavailable, or never written."""
         if not self.history_config.enabled:
             return None
-        if self._history is None and self._history_error is None and self.history_path.exists():
+        shared = self.history_config.url is not None
+        if self._history is None and self._history_error is None and (shared or self.history_path.exists()):
             self._open()
         return self._history
 
     @property
-    def opened_history(self) -> HistoryStore | None:
+    def opened_history(self) -> HistoryBackend | None:
         """The history if it is already open (never opens it)."""
         return self._history
 
@@ -135,12 +139,13 @@ class ResultStore:
         name = result.check_name
         store = self._writable()
 
-        def persist(store: HistoryStore) -> int:
+        def persist(store: HistoryBackend) -> int:
             """The streak before this run (as the shared history has it), then the write."""
             known = self._streaks.get(name, 0)
             count = partial(store.consecutive_errors, name)
             before = self._safely(count, known) if store.health.ok else known
-            write = partial(store.record, result, plugin=plugin, plugin_version=plugin_version, trigger=trigger)
+            write = partial(store.record, result, plugin=plugin, plugin_version=plugin_version, trigger=trigger,
+                            run_id=run_id)
             try:
                 write()
             except Exception as exc:  # noqa: BLE001 - a full disk must not stop the checks
@@ -175,6 +180,7 @@ class ResultStore:
         nothing in the state folder is created, claimed, migrated or moved.
         """
         from autocode_core.run.outcome import error_result
+        from autocode_core.store.project_identity import project_name
         from autocode_core.store.state_dir import ensure_state_dir
 
         config = project.config
@@ -183,6 +189,9 @@ class ResultStore:
             config.history,
             prepare=lambda: ensure_state_dir(project.root, project.config.daemon.state_dir),
             read_only=read_only,
+            # a reader of its own SQLite file needs no name (and `status` spawns no git)
+            project=project_name(project.root, config.history.project)
+            if config.history.url is not None or not read_only else "",
         )
         for info in project.failed_plugins:
             message = f"plugin {info.label} failed to load: {info.error}"
@@ -196,7 +205,7 @@ class ResultStore:
             self._history = None
 
     # -- internals -----------------------------------------------------------------
-    def _writable(self) -> HistoryStore | None:
+    def _writable(self) -> HistoryBackend | None:
         if not self.history_config.enabled or self.read_only:
             return None
         if self._history is None and self._history_error is None:
@@ -206,11 +215,9 @@ class ResultStore:
     def _open(self) -> None:
         cfg = self.history_config
         try:
-            if not self.read_only:
+            if not self.read_only and cfg.url is None:
                 self._prepare()  # the folder exists (or is about to): make sure it is marked as ours
-            self._history = HistoryStore(
-                self.history_path, cfg.max_runs_per_check, cfg.max_age_days, read_only=self.read_only
-            )
+            self._history = open_history(cfg, self.history_path, self.project, read_only=self.read_only)
         except (AutocodeError, OSError, sqlite3.Error) as exc:
             self._history_error = str(exc)
             log.error("history_unavailable", path=str(self.history_path), error=str(exc))

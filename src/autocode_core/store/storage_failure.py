@@ -27,7 +27,7 @@ from autocode_core.errors import StorageError
 
 __all__ = ["FailureKind", "StorageFailure", "describe_failure", "is_damage"]
 
-FailureKind = Literal["disk_full", "unwritable"]
+FailureKind = Literal["disk_full", "unwritable", "unreachable"]
 
 #: below this much free space, a write failure that does not say why is a full disk
 NEARLY_FULL_BYTES = 64 * 1024

@@ -21,6 +21,8 @@ class DocCheckPlugin(CheckPlugin[DocCheckSettings]):
     description = "Documentation check: documentation freshness and the docs index"
     interval_minutes = 10
     settings_model = DocCheckSettings
+    #: file watching: code and documentation files, and the documentation folders
+    watch: ClassVar[list[str] | None] = ["*.py", "*.pyi", "*.md", "*.rst", "*.txt", "docs/", "doc/"]
     config_aliases: ClassVar[dict[str, str]] = {"doc_index": "index"}
     env_vars: ClassVar[dict[str, str]] = {
         "AUTOCODE_DOC_INDEX_ENABLED": "index.enabled",

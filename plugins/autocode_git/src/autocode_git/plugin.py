@@ -54,6 +54,8 @@ class GitCheckPlugin(CheckPlugin[GitCheckSettings]):
     description = "Git changes: working-tree change summary and LLM token budget"
     interval_minutes = 5
     settings_model = GitCheckSettings
+    #: file watching: any file git does not ignore, and .git HEAD/index/refs moves (commit, checkout, stage)
+    watch: ClassVar[list[str] | None] = ["*"]
     config_aliases: ClassVar[dict[str, str]] = {"daemon.token_alerts": "tokens"}
     env_vars: ClassVar[dict[str, str]] = {
         "AUTOCODE_TOKEN_THRESHOLD": "tokens.threshold",

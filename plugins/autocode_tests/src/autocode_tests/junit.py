@@ -8,10 +8,16 @@ test file it was collected from by matching the dotted module part of the
 where the function is defined, which for an inherited test is another file).
 A module that failed to import appears as a case with an empty ``classname``
 and the error message ``collection failure``.
+
+A failed case's ``line`` (1-based) is the last ``<file>:<line>:`` location
+in its traceback that lies in its own test file (where the assertion
+failed), else the line of the test function (the report's 0-based ``line``
+attribute, plus one) when the report places it in that file.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,12 +33,13 @@ _REASON_LIMIT = 200
 
 @dataclass(frozen=True)
 class CaseOutcome:
-    """One test case: its file (project-relative), node id, outcome and a one-line reason."""
+    """One test case: its file (project-relative), node id, outcome, a one-line reason, a line."""
 
     file: str
     id: str
     outcome: Outcome
     reason: str = ""
+    line: int | None = None
 
 
 def read_junit(report: Path, files: Iterable[str]) -> list[CaseOutcome]:
@@ -56,8 +63,28 @@ def read_junit(report: Path, files: Iterable[str]) -> list[CaseOutcome]:
             file = case.get("file", "")
             _, rest = _module(classname, {file[: -len(".py")].replace("/", "."): file})
         node_id = file if collection else "::".join([file, *rest, name])
-        cases.append(CaseOutcome(file, node_id, *_outcome(case, collection)))
+        outcome, reason = _outcome(case, collection)
+        line = _line(case, file) if outcome in ("failed", "error") else None
+        cases.append(CaseOutcome(file, node_id, outcome, reason, line))
     return cases
+
+
+_LOCATION = re.compile(r"^(?P<path>[^\s:][^:\n]*):(?P<line>\d+): ", re.MULTILINE)
+
+
+def _line(case: ElementTree.Element, file: str) -> int | None:
+    for tag in ("failure", "error"):
+        element = case.find(tag)
+        if element is not None:
+            found = [
+                int(m["line"]) for m in _LOCATION.finditer(element.text or "") if m["path"] == file
+            ]
+            if found and found[-1] >= 1:
+                return found[-1]
+    declared = case.get("line", "")
+    if case.get("file") == file and declared.isdigit():
+        return int(declared) + 1
+    return None
 
 
 def _module(dotted: str, modules: dict[str, str]) -> tuple[str | None, list[str]]:

@@ -1,8 +1,9 @@
-"""Running the mapped test files once under pytest, in a subprocess.
+"""Running the project's tests once under pytest, in a subprocess.
 
 The command is ``<python> -m pytest`` in the project root, through the
 check's ``run_process`` (own process group, memory limit, killed with the
-check), with:
+check), with the given paths (none: the whole suite as the project
+configures it, ``testpaths`` and all), and:
 
 * ``--junitxml`` into a temporary folder and ``-o junit_family=xunit1``: the
   outcome is read from that report (``autocode_tests.junit``), never from
@@ -10,7 +11,17 @@ check), with:
 * ``--rootdir`` at the project root, so report paths are project-relative;
 * ``-p no:cacheprovider``, so the run writes no ``.pytest_cache`` into the project;
 * ``--continue-on-collection-errors``, so one module that cannot be imported
-  does not hide the results of the others.
+  does not hide the results of the others;
+* ``-p autocode_tests_probe`` (``autocode_tests.pytest_probe``, from a
+  temporary folder first on ``PYTHONPATH``), which reports what was collected,
+  deselected, whether the session stopped early, and where the project's
+  packages were imported from. The project's source roots (other than the
+  project root, which ``python -m`` already puts first) follow it on
+  ``PYTHONPATH``, so the checkout's code is imported before any installed
+  release of it.
+
+A ``--junitxml`` among the user's arguments is taken out of the command and
+the report is copied there after the run, so the check still reads its own.
 
 The project's own pytest configuration (``pytest.ini``, ``pyproject.toml``,
 plugins, ``conftest.py``) applies as in a plain ``python -m pytest`` run.
@@ -18,32 +29,65 @@ plugins, ``conftest.py``) applies as in a plain ``python -m pytest`` run.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 from autocode_core import CheckContext, PluginError
 from autocode_tests.junit import CaseOutcome, read_junit
 
-__all__ = ["PytestRun", "pytest_command", "run_pytest"]
+__all__ = ["Probe", "PytestRun", "pytest_command", "run_pytest", "split_junitxml"]
 
 #: exit codes after which the report is meaningful: ok, tests failed, interrupted, none collected
 _USABLE_EXIT_CODES = {0, 1, 2, 5}
 _TAIL_CHARS = 600
+_PROBE_MODULE = "autocode_tests_probe"
+_PROBE_SOURCE = Path(__file__).with_name("pytest_probe.py")
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What ``autocode_tests.pytest_probe`` saw inside the run (see its docstring)."""
+
+    collected: dict[str, int] = field(default_factory=dict)
+    deselected: dict[str, int] = field(default_factory=dict)
+    stopped: str | None = None
+    modules: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class PytestRun:
-    """The outcome of one pytest run: every case, the exit code, the interpreter."""
+    """The outcome of one pytest run: every case, the exit code, the interpreter.
+
+    ``probe`` is ``None`` when the probe wrote nothing (pytest never got to
+    the end of its session, or a plugin of the project got in the way).
+    """
 
     cases: list[CaseOutcome]
     returncode: int
     python: str
+    probe: Probe | None = None
+
+
+def split_junitxml(args: Sequence[str]) -> tuple[list[str], str | None]:
+    """``args`` without ``--junitxml``/``--junit-xml`` options, and the last path they gave."""
+    kept: list[str] = []
+    wanted: str | None = None
+    items = iter(args)
+    for arg in items:
+        name, eq, value = arg.partition("=")
+        if name in ("--junitxml", "--junit-xml"):
+            wanted = value if eq else next(items, None)
+            continue
+        kept.append(arg)
+    return kept, wanted
 
 
 def pytest_command(
@@ -75,12 +119,19 @@ def run_pytest(
     paths: Sequence[str] | None = None,
     extra_args: Sequence[str] = (),
     timeout: float | None = None,
+    whole_suite: bool = False,
+    source_paths: Sequence[str] = (),
+    modules: Sequence[str] = (),
 ) -> PytestRun:
     """Run ``files`` (project-relative) under pytest with ``python``.
 
     ``paths`` are the command-line paths that select ``files`` (default:
-    ``files`` themselves; see ``autocode_tests.selection``); cases are mapped
-    to ``files``.
+    ``files`` themselves; see ``autocode_tests.selection``); with
+    ``whole_suite`` no path is given and pytest runs the project's suite as
+    configured. Cases are mapped to ``files`` (a case of another file keeps
+    the file the report names). ``source_paths`` (project-relative folders)
+    go on ``PYTHONPATH``; ``modules`` are the top-level names whose origin the
+    probe reports.
 
     :raises PluginError: pytest is not installed for ``python``, ``python``
         cannot start, pytest ran past ``timeout`` (its whole process tree is
@@ -90,11 +141,24 @@ def run_pytest(
     root = context.project_root
     folder = Path(tempfile.mkdtemp(prefix="autocode-tests-"))
     report = folder / "junit.xml"
-    env = {**os.environ, "PY_COLORS": "0"}
+    probe_out = folder / "probe.json"
+    shutil.copyfile(_PROBE_SOURCE, folder / f"{_PROBE_MODULE}.py")
+    extra, user_report = split_junitxml(extra_args)
+    python_path = [os.fspath(folder), *(os.fspath(root / p) for p in source_paths if p != ".")]
+    if os.environ.get("PYTHONPATH"):
+        python_path.append(os.environ["PYTHONPATH"])
+    env = {
+        **os.environ,
+        "PY_COLORS": "0",
+        "PYTHONPATH": os.pathsep.join(python_path),
+        "AUTOCODE_TESTS_PROBE_OUT": os.fspath(probe_out),
+        "AUTOCODE_TESTS_PROBE_MODULES": ",".join(modules),
+    }
+    selected = [] if whole_suite else list(paths or files)
     try:
         try:
             done = context.run_process(
-                pytest_command(python, root, report, paths or files, extra_args),
+                pytest_command(python, root, report, selected, ["-p", _PROBE_MODULE, *extra]),
                 cwd=root,
                 env=env,
                 timeout=timeout,
@@ -103,16 +167,45 @@ def run_pytest(
         except OSError as exc:
             raise PluginError(f"cannot start {python}: {exc}") from None
         except subprocess.TimeoutExpired:
+            what = "the test suite" if whole_suite else f"{len(files)} test files"
             raise PluginError(
-                f"pytest did not finish within {timeout:g}s ({len(files)} test files); "
+                f"pytest did not finish within {timeout:g}s ({what}); "
                 "it was killed with all its subprocesses"
             ) from None
         cases = _read(report, files)
         if cases is None or done.returncode not in _USABLE_EXIT_CODES:
             _explain(context, python, env, done)
-        return PytestRun(cases or [], done.returncode, os.fspath(python))
+        if user_report and report.is_file():
+            target = root / user_report
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(report, target)
+        return PytestRun(cases or [], done.returncode, os.fspath(python), _read_probe(probe_out))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _read_probe(path: Path) -> Probe | None:
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+
+    def counts(key: str) -> dict[str, int]:
+        value = data.get(key)
+        if not isinstance(value, dict):
+            return {}
+        return {str(k): int(v) for k, v in value.items() if isinstance(v, int)}
+
+    stopped = data.get("stopped")
+    found = data.get("modules")
+    return Probe(
+        collected=counts("collected"),
+        deselected=counts("deselected"),
+        stopped=str(stopped) if stopped else None,
+        modules={str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {},
+    )
 
 
 def _read(report: Path, files: Sequence[str]) -> list[CaseOutcome] | None:

@@ -16,6 +16,8 @@ no outputs.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, field_validator
 
 from autocode_core import CheckSettings
@@ -102,8 +104,19 @@ class TestCheckSettings(CheckSettings):
       statuses come from the mapping alone and the result says so.
     * ``python``: the interpreter that runs pytest: a path (relative to the
       project root) or a command on ``PATH``. ``None`` (default): the
-      project's ``.venv`` if it has one, else the interpreter running autocode.
-    * ``pytest_args``: extra arguments for pytest (e.g. ``["-x"]``).
+      project's environment as ``autocode_tests.interpreter`` finds it, else
+      the interpreter running autocode (the result warns).
+    * ``scope``: ``"suite"`` (default) runs the project's whole test suite as
+      it configures it (``testpaths``, ``addopts``) and reports failures in
+      any file; ``"mapped"`` runs only the expected test files.
+    * ``incremental``: on a change-triggered run (``trigger == "change"``
+      with ``changed_paths``), first run the tests of the changed modules and
+      test files and report them as a partial result.
+    * ``after_partial``: then ``"full"`` (default) completes the run
+      ``scope`` asks for, in the same run; ``"schedule"`` returns the partial
+      result and leaves the full run to the schedule.
+    * ``pytest_args``: extra arguments for pytest (e.g. ``["-x"]``); a
+      ``--junitxml`` among them gets a copy of the check's report.
     * ``max_entries``: cap on the test files listed in ``details["attention"]``
       (1 to 10,000).
     * ``layout``: see ``LayoutSettings``.
@@ -114,6 +127,9 @@ class TestCheckSettings(CheckSettings):
     enabled: bool = True
     auto_execute: bool = True
     python: str | None = None
+    scope: Literal["suite", "mapped"] = "suite"
+    incremental: bool = True
+    after_partial: Literal["full", "schedule"] = "full"
     pytest_args: list[str] = Field(default_factory=list)
     max_entries: int = Field(default=50, ge=1, le=10_000)
     layout: LayoutSettings = Field(default_factory=LayoutSettings)

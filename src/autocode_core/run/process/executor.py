@@ -229,6 +229,8 @@ class ProcessExecutor(CheckExecutor):
                 message = await worker.receive()
                 if message.get("type") == "log":
                     _relay_log(message, job)
+                elif message.get("type") == "partial" and message.get("run_id") == request.run_id:
+                    _relay_partial(message, job)
                 elif message.get("type") == "result" and message.get("run_id") == request.run_id:
                     outcome["result"] = message.get("result")
                     tg.cancel_scope.cancel()
@@ -289,6 +291,16 @@ class ProcessExecutor(CheckExecutor):
             "crashed", plugin=plugin.name, exit_code=code,
             peak_memory_mb=round(peak["bytes"] / 1048576, 1),
         )
+
+
+def _relay_partial(message: dict[str, Any], job: RunJob) -> None:
+    """A worker's partial result to the run's reporter (``autocode_core.run.progress``)."""
+    if job.on_partial is None:
+        return
+    try:
+        job.on_partial(CheckResult.model_validate(message.get("result")))
+    except ValidationError:
+        log.warning("invalid_partial_result", check=job.check_name)
 
 
 def _relay_log(message: dict[str, Any], job: RunJob) -> None:

@@ -96,7 +96,7 @@ def _call(entry: CheckEntry, context: CheckContext[Any]) -> Any:
     return value
 
 
-def _run(request: WorkRequest) -> CheckResult:
+def _run(request: WorkRequest, channel: _Channel | None = None) -> CheckResult:
     ref = request.plugin
     try:
         entry = _entry(ref, request.check_name)
@@ -113,6 +113,7 @@ def _run(request: WorkRequest) -> CheckResult:
         trigger=request.trigger,  # type: ignore[arg-type]
         changed_paths=request.changed_paths,
         processes=CheckProcesses(new_session=False),
+        partial_reporter=None if channel is None else partial(_send_partial, channel, request.run_id),
     )
     try:
         value = _call(entry, context)
@@ -130,6 +131,11 @@ def _run(request: WorkRequest) -> CheckResult:
     return sanitize_result(result.model_copy(update={"check_name": request.check_name}), ref.label, ref.name)
 
 
+def _send_partial(channel: _Channel, run_id: str, result: CheckResult) -> None:
+    """A partial result (``autocode_core.run.progress``) to the daemon, which relays it."""
+    channel.send({"type": "partial", "run_id": run_id, "result": result.model_dump(mode="json")})
+
+
 def _serve(requests: IO[bytes], channel: _Channel) -> None:
     channel.send({"type": "ready", "pid": os.getpid()})
     while (data := read_frame_sync(requests)) is not None:
@@ -141,7 +147,7 @@ def _serve(requests: IO[bytes], channel: _Channel) -> None:
             continue
         assert isinstance(request, WorkRequest)
         with structlog.contextvars.bound_contextvars(check=request.check_name, plugin=request.plugin.name):
-            result = _run(request)
+            result = _run(request, channel)
         if descendant_pids(os.getpid()):  # a run's processes end with it
             end_tree(None, descendants(os.getpid()), grace=0.2)
         channel.send({"type": "result", "run_id": request.run_id, "result": result.model_dump(mode="json")})
