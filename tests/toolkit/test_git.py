@@ -242,3 +242,8 @@ def test_inside_a_real_pre_commit_hook_of_another_repository(tmp_path: Path) -> 
     assert "mine.txt" not in report["raw"]  # git alone would have read the other repository
     assert report["toplevel"] == os.fspath(project.path.resolve())
     assert report["files"] == report["tracked"] == ["mine.txt"]
+
+
+def test_input_reaches_git_on_stdin(git_repo: GitRepo) -> None:
+    done = GitRunner(git_repo.path).run(["hash-object", "--stdin"], input=b"hello\n")
+    assert done.stdout.strip() == b"ce013625030ba8dba906f756967f9e9ca394464a"  # git's sha of it

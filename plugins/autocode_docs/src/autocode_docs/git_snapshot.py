@@ -13,9 +13,11 @@
    files (when there are any): an addition that is a pure rename from outside
    the log's folders (code moved into the project) is not a content change,
 
-plus ``git rev-parse --git-path shallow`` in a shallow clone (the commits
-where its history stops), ``git rev-parse --verify HEAD`` only when the log fails (a repository with
-no commits yet) and ``git check-ignore`` only when a project in a subfolder of
+plus ``git rev-parse --verify HEAD`` when a ``log_store`` is given (a log
+cached for that ``HEAD`` replaces steps 4 and 5) or when the log fails (a
+repository with no commits yet), ``git rev-parse --git-path shallow`` in a
+shallow clone (the commits where its history stops), and ``git
+check-ignore`` only when a project in a subfolder of
 a repository shows no files at all (a folder the enclosing repository
 ignores counts as "not a git repository"). Every command uses ``-z`` so any
 file name (non-ASCII, spaces, newlines) comes back intact. Paths are

@@ -37,14 +37,17 @@ def past_paths(log: GitLog) -> Callable[[str], bool]:
     that some commit of the log touched."""
     touched = log.touches
     folders: set[str] = set()
-    for path in touched:
-        folder = parent_folder(path)
-        while folder and folder not in folders:
-            folders.add(folder)
-            folder = parent_folder(folder)
 
     def existed(path: str) -> bool:
-        return path[:-1] in folders if path.endswith("/") else path in touched
+        if not path.endswith("/"):
+            return path in touched
+        if not folders:  # built on the first folder question only
+            for known in touched:
+                folder = parent_folder(known)
+                while folder and folder not in folders:
+                    folders.add(folder)
+                    folder = parent_folder(folder)
+        return path[:-1] in folders
 
     return existed
 
