@@ -60,7 +60,7 @@ async def test_the_affected_tests_come_first_then_the_same_answer_as_a_full_run(
     assert partial is not None and partial.details["partial"] is True
     assert partial.details["affected_tests"] == ["tests/app/test_a.py"]
     assert partial.message == "(partial) ❌ 1 test failing in 1 file"
-    assert partial.details["cases"] == {"passed": 0, "failed": 1, "errors": 0, "skipped": 0}
+    assert partial.details["cases"] == {"passed": 0, "failed": 1, "errors": 0, "skipped": 0, "xfailed": 0}
     assert "partial" not in final.details
     full = await daemon.run_check("test_check")
     assert _answer(final) == _answer(full)
