@@ -87,7 +87,9 @@ def test_init_then_check_reports_nothing_a_human_would_dispute(tmp_path, layout)
     results = {r["check_name"]: r for r in doc["results"]}
     tests = results["test_check"]
     kinds = [f["kind"] for f in tests["findings"]]
-    assert kinds == [], (init.stdout, tests["message"], tests["findings"])
+    # without an environment of its own the project's tests run with autocode's interpreter: a warning
+    expected = [] if layout in VENVS else ["interpreter_fallback"]
+    assert kinds == expected, (init.stdout, tests["message"], tests["findings"])
     assert tests["status"] == "success", tests["message"]
     assert tests["details"]["cases"]["passed"] >= 1
     if layout in VENVS:

@@ -19,6 +19,9 @@ def test_packages_and_modules_under_the_source_roots() -> None:
     assert project_modules(files, ["src"]) == ["calc", "tool"]
     flat = ["calc/__init__.py", "calc/ops.py", "setup.py", "conftest.py"]
     assert project_modules(flat, ["."]) == ["calc"]
+    # a source root that is the package itself; a __main__.py is never a top-level name
+    assert project_modules([*flat, "calc/__main__.py"], ["calc"]) == ["calc"]
+    assert project_modules(["lib/__main__.py", "lib/tool.py"], ["lib"]) == ["tool"]
 
 
 def test_only_modules_outside_the_project_are_foreign(tmp_path: Path) -> None:
