@@ -63,7 +63,7 @@ def test_concurrent_check_execution(project) -> None:
     assert by_name["doc_check"].status == "warning"  # pkg/core.py has no docs/pkg/core.md
     assert by_name["git_check"].status == "success", by_name["git_check"].message
     # the unit test exists and passes; the folder's integration test is missing
-    assert by_name["test_check"].message == "⚠️ 1 test missing", by_name["test_check"].message
+    assert by_name["test_check"].message == "⚠️ 1 test file missing", by_name["test_check"].message
 
 
 def test_configuration_examples_with_the_plugin_owned_classes(project) -> None:

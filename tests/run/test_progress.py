@@ -49,6 +49,7 @@ async def test_a_partial_result_is_an_event_before_the_completed_one(tmp_path, p
     with daemon.events.subscribe() as events:
         final = await daemon.run_check(name, "change", changed_paths=frozenset({"a.py"}))
         seen = [e for e in _drain(events) if e.check_name == name]
+    daemon.events.close()  # the daemon never ran, so nothing else closes the bus
     assert [e.type for e in seen] == ["check_started", "check_progress", "check_completed"]
     progress = seen[1]
     assert progress.result is not None and progress.result.message == "first look"

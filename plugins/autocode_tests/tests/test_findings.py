@@ -33,8 +33,9 @@ def test_a_real_run_lists_each_problem_once(autocode, make_project) -> None:
     for finding in result.findings:
         by_kind.setdefault(finding.kind, []).append(finding)
     assert sorted(by_kind) == [
-        "collection_error", "empty_test_file", "failing_test", "missing_test", "orphaned_test"
-    ]
+        "collection_error", "empty_test_file", "failing_test", "interpreter_fallback",
+        "missing_test", "orphaned_test",
+    ]  # the generated project has no environment of its own: autocode's interpreter runs it
     failing = by_kind["failing_test"]
     assert [f.id for f in failing] == [
         "tests/app/test_bad.py::test_one", "tests/app/test_bad.py::test_two"

@@ -19,9 +19,9 @@ def test_packages_and_modules_under_the_source_roots() -> None:
     assert project_modules(files, ["src"]) == ["calc", "tool"]
     flat = ["calc/__init__.py", "calc/ops.py", "setup.py", "conftest.py"]
     assert project_modules(flat, ["."]) == ["calc"]
-    # a package folder used as a source root: its __main__.py is not a module of the project
-    # (in the test run ``__main__`` is pytest's, which would look "imported from elsewhere")
-    assert project_modules(["mylib/__main__.py", "mylib/parse.py"], ["mylib"]) == ["parse"]
+    # a source root that is the package itself; a __main__.py is never a top-level name
+    assert project_modules([*flat, "calc/__main__.py"], ["calc"]) == ["calc"]
+    assert project_modules(["lib/__main__.py", "lib/tool.py"], ["lib"]) == ["tool"]
 
 
 def test_only_modules_outside_the_project_are_foreign(tmp_path: Path) -> None:

@@ -61,58 +61,59 @@ def test_a_configured_interpreter_that_does_not_exist_is_an_error(
 from autocode_tests.interpreter import find_interpreter  # noqa: E402
 
 
-def _no_tools(args) -> str | None:
-    raise AssertionError(f"no tool should be asked: {args}")
+def _tool(folder: Path, name: str, prints: Path) -> None:
+    """An executable ``name`` in ``folder`` that prints ``prints`` (as poetry and hatch do)."""
+    script = folder / name
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(f"#!/bin/sh\necho {prints}\n")
+    script.chmod(0o755)
 
 
-def test_a_venv_folder_is_found_after_dot_venv(tmp_path: Path) -> None:
+def test_a_venv_folder_is_found_and_dot_venv_first(tmp_path: Path) -> None:
     venv = _fake_python(tmp_path / "venv" / "bin" / "python")
-    found = find_interpreter(tmp_path, environ={}, run=_no_tools)
-    assert (found.path, found.source, found.fallback) == (venv, "venv", False)
+    found = find_interpreter(tmp_path, environ={})
+    assert (found.path, found.source, found.fallback) == (venv, "environment", False)
+    assert "venv/" in found.where
     dot = _fake_python(tmp_path / ".venv" / "bin" / "python")
-    assert find_interpreter(tmp_path, environ={}, run=_no_tools).path == dot
+    assert find_interpreter(tmp_path, environ={}).path == dot
 
 
-def test_an_activated_environment_is_used(tmp_path: Path) -> None:
-    active = _fake_python(tmp_path / "elsewhere" / "env" / "bin" / "python")
-    found = find_interpreter(
-        tmp_path / "project", environ={"VIRTUAL_ENV": os.fspath(active.parent.parent)}, run=_no_tools
-    )
-    assert (found.path, found.source) == (active, "VIRTUAL_ENV")
+def test_an_activated_environment_counts_when_it_is_the_projects(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    inside = _fake_python(project / "envs" / "dev" / "bin" / "python")
+    found = find_interpreter(project, environ={"VIRTUAL_ENV": os.fspath(inside.parent.parent)})
+    assert (found.path, found.where) == (inside, "the active virtual environment ($VIRTUAL_ENV)")
+    other = _fake_python(tmp_path / "another" / "bin" / "python")
+    found = find_interpreter(project, environ={"VIRTUAL_ENV": os.fspath(other.parent.parent)})
+    assert found.fallback  # another project's environment is no evidence
 
 
 def test_poetry_and_hatch_environments_are_asked_of_their_tools(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    tools = _fake_python(tmp_path / "bin" / "poetry").parent
-    _fake_python(tools / "hatch")
-    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
     env = _fake_python(tmp_path / "cache" / "proj-py3.11" / "bin" / "python").parent.parent
-    asked: list[list[str]] = []
-
-    def run(args) -> str | None:
-        asked.append(list(args))
-        return os.fspath(env)
-
+    tools = tmp_path / "tools"
+    _tool(tools, "poetry", env)
+    _tool(tools, "hatch", env)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
     project = tmp_path / "project"
     project.mkdir()
     (project / "pyproject.toml").write_text("[tool.poetry]\nname = 'proj'\n")
-    found = find_interpreter(project, environ={}, run=run)
-    assert (found.path, found.source) == (env / "bin" / "python", "poetry")
-    assert asked == [["poetry", "env", "info", "-p"]]
+    found = find_interpreter(project, environ={})
+    assert (found.path, found.source) == (env / "bin" / "python", "environment")
+    assert "poetry" in found.where
 
     (project / "pyproject.toml").write_text("[tool.hatch.envs.default]\n")
-    found = find_interpreter(project, environ={}, run=run)
-    assert (found.source, asked[-1]) == ("hatch", ["hatch", "env", "find", "default"])
+    assert "hatch" in find_interpreter(project, environ={}).where
 
 
 def test_a_tox_environment_is_the_last_resort_before_the_fallback(tmp_path: Path) -> None:
     tox = _fake_python(tmp_path / ".tox" / "py311" / "bin" / "python")
     (tmp_path / ".tox" / "py311" / "pyvenv.cfg").write_text("home = /usr/bin\n")
-    found = find_interpreter(tmp_path, environ={}, run=_no_tools)
+    found = find_interpreter(tmp_path, environ={})
     assert (found.path, found.source) == (tox, "tox")
 
 
 def test_the_fallback_is_flagged(tmp_path: Path) -> None:
-    found = find_interpreter(tmp_path, environ={}, run=_no_tools)
+    found = find_interpreter(tmp_path, environ={})
     assert (found.path, found.source, found.fallback) == (Path(sys.executable), "autocode", True)

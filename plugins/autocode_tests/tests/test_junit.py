@@ -57,7 +57,7 @@ def test_each_case_gets_its_outcome_and_node_id(cases: list[CaseOutcome]) -> Non
         "tests/pkg/test_mod.py::test_ok": "passed",
         "tests/pkg/test_mod.py::test_bad": "failed",
         "tests/pkg/test_mod.py::test_skip": "skipped",
-        "tests/pkg/test_mod.py::test_xfail": "skipped",
+        "tests/pkg/test_mod.py::test_xfail": "xfailed",
         "tests/pkg/test_mod.py::test_setup_error": "error",
         "tests/pkg/test_mod.py::TestGroup::test_param[1]": "passed",
         "tests/pkg/test_mod.py::TestGroup::test_param[2]": "failed",

@@ -46,7 +46,7 @@ def test_all_found_and_passing(harness: AutocodeHarness, make_project) -> None:
 
     assert result.status == "success", result.details
     assert result.message == "✅ All tests found and passing (5 tests in 4 files, 1 skipped)"
-    assert result.details["cases"] == {"passed": 4, "failed": 0, "errors": 0, "skipped": 1}
+    assert result.details["cases"] == {"passed": 4, "failed": 0, "errors": 0, "skipped": 1, "xfailed": 0}
     assert result.details["counts"]["unit"]["passing"] == 2
     assert result.details["counts"]["integration"]["passing"] == 2
     assert result.details["file_listing"] == "git"

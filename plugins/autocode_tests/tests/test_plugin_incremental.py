@@ -54,13 +54,14 @@ async def test_the_affected_tests_come_first_then_the_same_answer_as_a_full_run(
     with daemon.events.subscribe() as events:
         final = await daemon.run_check("test_check", "change", changed_paths=frozenset({"app/a.py"}))
         seen = [e for e in _events(events) if e.check_name == "test_check"]
+    daemon.events.close()  # the daemon never ran, so nothing else closes the bus
 
     assert [e.type for e in seen] == ["check_started", "check_progress", "check_completed"]
     partial = seen[1].result
     assert partial is not None and partial.details["partial"] is True
     assert partial.details["affected_tests"] == ["tests/app/test_a.py"]
     assert partial.message == "(partial) ❌ 1 test failing in 1 file"
-    assert partial.details["cases"] == {"passed": 0, "failed": 1, "errors": 0, "skipped": 0}
+    assert partial.details["cases"] == {"passed": 0, "failed": 1, "errors": 0, "skipped": 0, "xfailed": 0}
     assert "partial" not in final.details
     full = await daemon.run_check("test_check")
     assert _answer(final) == _answer(full)
@@ -92,6 +93,7 @@ async def test_a_change_that_affects_no_test_runs_the_full_suite_only(
             "test_check", "change", changed_paths=frozenset({"README.md"})
         )
         types = [e.type for e in _events(events) if e.check_name == "test_check"]
+    daemon.events.close()  # the daemon never ran, so nothing else closes the bus
 
     assert types == ["check_started", "check_completed"]
     assert result.message == "✅ All tests found and passing (2 tests in 2 files)"
@@ -106,5 +108,6 @@ async def test_a_worker_process_sends_its_partial_result_to_the_daemon(
     with daemon.events.subscribe() as events:
         await daemon.run_check("test_check", "change", changed_paths=frozenset({"app/b.py"}))
         seen = [e for e in _events(events) if e.type == "check_progress"]
+    daemon.events.close()  # the daemon never ran, so nothing else closes the bus
 
     assert [e.result.details["affected_tests"] for e in seen] == [["tests/app/test_b.py"]]

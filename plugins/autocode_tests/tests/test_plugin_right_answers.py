@@ -129,7 +129,10 @@ SUITE = {
     "app/__init__.py": "",
     "app/core.py": "def one():\n    return 1\n",
     "tests/app/test_core.py": "from app.core import one\n\ndef test_one():\n    assert one() == 1\n",
-    "tests/app/test_app_integration.py": "def test_it():\n    pass\n",
+    "tests/app/test_app_integration.py": (
+        "import pytest\n\ndef test_it():\n    pass\n\n"
+        "@pytest.mark.xfail(reason='known')\ndef test_known():\n    assert 0\n"
+    ),
     "tests/test_basic.py": "def test_basic():\n    assert 1 + 1 == 3\n\ndef test_fine():\n    pass\n",
     "scratch/test_outside_testpaths.py": "def test_no():\n    assert False\n",
 }
@@ -152,7 +155,8 @@ def test_7_the_whole_suite_runs_and_failures_anywhere_are_reported(
     ]
     direct = _pytest_counts(root)  # the project's own testpaths: scratch/ does not run
     cases = result.details["cases"]
-    assert (cases["failed"], cases["passed"]) == (direct["failed"], direct["passed"]) == (1, 3)
+    ours = (cases["failed"], cases["passed"], cases["xfailed"])
+    assert ours == (direct["failed"], direct["passed"], direct["xfailed"]) == (1, 3, 1)
     assert result.details["counts"]["other"]["failing"] == 1
 
 
@@ -259,3 +263,20 @@ def test_9_a_users_junitxml_does_not_break_the_check_and_gets_the_report(
     assert result.status == "error" and result.message == "❌ 1 test failing in 1 file"
     assert "test_a" in (root / "reports" / "junit.xml").read_text()
     shutil.rmtree(root / "reports")
+
+
+def test_8_a_test_file_outside_the_projects_testpaths_is_not_run_not_empty(
+    harness: AutocodeHarness, make_project
+) -> None:
+    root = make_project(
+        {
+            "pytest.ini": "[pytest]\naddopts = --import-mode=importlib\ntestpaths = tests/unit\n",
+            "app/a.py": "",
+            "tests/app/test_a.py": "def test_a():\n    pass\n",
+            "tests/unit/test_other.py": "def test_other():\n    pass\n",
+        }
+    )
+    result = harness.run_check("test_check", root, settings={"layout": {"integration_test": ""}})
+    (entry,) = [e for e in result.details["attention"] if e["test"] == "tests/app/test_a.py"]
+    assert entry["status"] == "not_run"
+    assert entry["reason"].startswith("not collected by the project's pytest configuration")

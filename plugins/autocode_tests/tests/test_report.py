@@ -51,7 +51,7 @@ def test_all_passing_is_success_with_the_seed_message() -> None:
     result = build_result(plan, run)
     assert result.status == "success"
     assert result.message == "✅ All tests found and passing (3 tests in 2 files, 1 skipped)"
-    assert result.details["cases"] == {"passed": 2, "failed": 0, "errors": 0, "skipped": 1}
+    assert result.details["cases"] == {"passed": 2, "failed": 0, "errors": 0, "skipped": 1, "xfailed": 0}
     assert result.details["counts"]["unit"]["passing"] == 2
     assert result.details["attention"] == []
     json.dumps(result.details)

@@ -60,7 +60,7 @@ class CheckContext(BaseModel, Generic[SettingsT]):
 
         Live clients get it at once as a ``check_progress`` event; it is not
         stored (only the run's final result is). Returns ``False`` when
-        nobody can receive it (a run in a worker process, a bare context):
+        nobody can receive it (a bare context, as ``make_context`` builds):
         the plugin just carries on. See ``autocode_core.run.progress``.
         """
         if self.partial_reporter is None:

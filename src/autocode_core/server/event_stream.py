@@ -72,7 +72,7 @@ async def _frames(request: Request) -> AsyncIterator[str]:
 
 @router.get(
     "/events",
-    summary="Server-Sent Events: check_started, check_completed, config_changed, task_changed",
+    summary="Server-Sent Events: check_started, check_progress, check_completed, config_changed, task_changed",
     response_class=StreamingResponse,
 )
 async def events(request: Request) -> StreamingResponse:

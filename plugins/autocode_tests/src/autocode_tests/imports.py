@@ -12,6 +12,7 @@ the project root, or an environment inside it), which the result reports as a wa
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -26,14 +27,21 @@ _INSTALLED = {"site-packages", "dist-packages"}
 def project_modules(files: Sequence[str], source_roots: Sequence[str]) -> list[str]:
     """Top-level importable names of the checkout, sorted.
 
-    A folder directly under a source root with an ``__init__.py`` in
-    ``files`` is a package; a ``.py`` file directly under a source root other
-    than the project root is a module (at the project root such files are
-    scripts, tests or configuration more often than modules).
+    A source root that is itself a package (``pkg/`` holding ``__init__.py``)
+    gives its own name. Otherwise a folder directly under a source root with
+    an ``__init__.py`` in ``files`` is a package, and a ``.py`` file directly
+    under a source root other than the project root is a module (at the
+    project root such files are scripts, tests or configuration more often
+    than modules). Dunder names (``__main__``) are never claimed.
     """
     listed = set(files)
     names: set[str] = set()
     for root in source_roots:
+        if root != "." and f"{root}/__init__.py" in listed:
+            name = posixpath.basename(root)
+            if name.isidentifier():
+                names.add(name)
+            continue
         prefix = "" if root == "." else root + "/"
         for path in files:
             if not path.startswith(prefix):
@@ -43,12 +51,8 @@ def project_modules(files: Sequence[str], source_roots: Sequence[str]) -> list[s
             if slash and f"{prefix}{first}/__init__.py" in listed and first.isidentifier():
                 names.add(first)
             elif not slash and prefix and rel.endswith(".py"):
-                name = rel[: -len(".py")]
-                # dunder files (__init__, __main__) are never top-level names of their own:
-                # ``__main__`` is whatever program runs (pytest itself)
-                if name.isidentifier() and not (name.startswith("__") and name.endswith("__")):
-                    names.add(name)
-    return sorted(names)[:MAX_MODULES]
+                names.add(rel[: -len(".py")])
+    return sorted(n for n in names if n.isidentifier() and not n.startswith("__"))[:MAX_MODULES]
 
 
 def foreign_imports(modules: Mapping[str, str], project_root: Path) -> dict[str, str]:

@@ -9,7 +9,8 @@ where the function is defined, which for an inherited test is another file).
 A module that failed to import appears as a case with an empty ``classname``
 and the error message ``collection failure``.
 
-A failed case's ``line`` (1-based) is the last ``<file>:<line>:`` location
+An expected failure (``xfail``) is ``xfailed``, as pytest counts it, not
+``skipped``. A failed case's ``line`` (1-based) is the last ``<file>:<line>:`` location
 in its traceback that lies in its own test file (where the assertion
 failed), else the line of the test function (the report's 0-based ``line``
 attribute, plus one) when the report places it in that file.
@@ -26,7 +27,7 @@ from xml.etree import ElementTree
 
 __all__ = ["CaseOutcome", "Outcome", "read_junit"]
 
-Outcome = Literal["passed", "failed", "error", "skipped", "collection_error"]
+Outcome = Literal["passed", "failed", "error", "skipped", "xfailed", "collection_error"]
 
 _REASON_LIMIT = 200
 
@@ -105,7 +106,7 @@ def _outcome(case: ElementTree.Element, collection: bool) -> tuple[Outcome, str]
             return ("failed" if tag == "failure" else "error"), _reason(element)
     skipped = case.find("skipped")
     if skipped is not None:
-        return "skipped", _reason(skipped)
+        return ("xfailed" if skipped.get("type") == "pytest.xfail" else "skipped"), _reason(skipped)
     return "passed", ""
 
 

@@ -24,9 +24,7 @@ the full answer waits for the next scheduled run.
 
 from __future__ import annotations
 
-import subprocess
 import time
-from collections.abc import Sequence
 from typing import ClassVar
 
 from autocode_core import CheckContext, CheckPlugin, CheckResult
@@ -34,7 +32,7 @@ from autocode_core.toolkit import project_files
 from autocode_tests.affected import affected_tests
 from autocode_tests.findings import findings_from_details
 from autocode_tests.imports import foreign_imports, project_modules
-from autocode_tests.interpreter import CommandRunner, Interpreter, find_interpreter
+from autocode_tests.interpreter import Interpreter, find_interpreter
 from autocode_tests.mapping import ExpectedTest, TestPlan, map_tests
 from autocode_tests.pytest_run import PytestRun, run_pytest
 from autocode_tests.report import build_result
@@ -45,19 +43,6 @@ __all__ = ["TestCheckPlugin"]
 
 #: seconds kept back from the check's timeout to report a pytest run that hangs
 _MARGIN_SECONDS = 5.0
-_TOOL_TIMEOUT = 20.0
-
-
-def _tool_runner(context: CheckContext[TestCheckSettings]) -> CommandRunner:
-    def run(args: Sequence[str]) -> str | None:
-        try:
-            done = context.run_process(list(args), timeout=_TOOL_TIMEOUT, text=True)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        lines = str(done.stdout or "").strip().splitlines()
-        return lines[-1].strip() if done.returncode == 0 and lines else None
-
-    return run
 
 
 class TestCheckPlugin(CheckPlugin[TestCheckSettings]):
@@ -99,7 +84,7 @@ class TestCheckPlugin(CheckPlugin[TestCheckSettings]):
         whole = settings.scope == "suite"
         if not whole and not plan.existing:
             return self._finish(plan, None, listing.source, "no test files to run", settings, [])
-        interpreter = find_interpreter(root, settings.python, run=_tool_runner(context))
+        interpreter = find_interpreter(root, settings.python)
         modules = project_modules(listing.files, plan.source_roots)
 
         def run(files: list[str], whole_suite: bool) -> PytestRun:
@@ -129,7 +114,9 @@ class TestCheckPlugin(CheckPlugin[TestCheckSettings]):
         files = plan.test_files if whole else plan.existing
         result = run(files, whole)
         warnings = _warnings(interpreter, result, context)
-        return self._finish(plan, result, listing.source, "", settings, warnings)
+        final = self._finish(plan, result, listing.source, "", settings, warnings)
+        final.details["python_found"] = interpreter.where
+        return final
 
     def _partial(
         self,
@@ -188,9 +175,9 @@ def _warnings(
         warnings.append(
             {
                 "kind": "interpreter_fallback",
-                "message": f"no project environment found (.venv, venv, $VIRTUAL_ENV, poetry, "
-                f"hatch, tox): the tests ran with autocode's own interpreter {interpreter.path}; "
-                "set checks.test_check.python to choose one",
+                "message": "no project environment found (.venv, venv, $VIRTUAL_ENV inside the "
+                "project, uv, poetry, hatch, tox): the tests ran with autocode's own interpreter "
+                f"{interpreter.path}; set checks.test_check.python to choose one",
             }
         )
     if run.probe is not None:

@@ -11,6 +11,9 @@ At the end of the session it writes a JSON document to the path in
 * ``collected``: test items collected per file (node-id path, relative to
   the root dir), before deselection;
 * ``deselected``: items deselected per file (``-m``, ``-k``, plugins);
+* ``visited``: the ``.py`` files pytest collected as modules, tests or not
+  (a file missing here was outside what the configuration collects:
+  ``testpaths``, ``python_files``, ``--ignore``);
 * ``stopped``: why the session stopped before running every selected item
   (``-x``/``--maxfail``, a plugin's ``shouldstop``), else ``null``;
 * ``modules``: for each top-level name in ``$AUTOCODE_TESTS_PROBE_MODULES``
@@ -31,6 +34,7 @@ from typing import Any
 
 _collected: Counter[str] = Counter()
 _deselected: Counter[str] = Counter()
+_visited: set[str] = set()
 
 
 def _file(nodeid: str) -> str:
@@ -40,6 +44,13 @@ def _file(nodeid: str) -> str:
 def pytest_itemcollected(item: Any) -> None:
     """Count one collected item for its file."""
     _collected[_file(item.nodeid)] += 1
+
+
+def pytest_collectreport(report: Any) -> None:
+    """Note each module pytest collected (with or without tests in it)."""
+    nodeid = str(getattr(report, "nodeid", ""))
+    if nodeid.endswith(".py") and "::" not in nodeid:
+        _visited.add(nodeid)
 
 
 def pytest_deselected(items: Any) -> None:
@@ -70,6 +81,7 @@ def pytest_sessionfinish(session: Any, exitstatus: Any) -> None:
     document = {
         "collected": dict(_collected),
         "deselected": dict(_deselected),
+        "visited": sorted(_visited),
         "stopped": str(stopped) if stopped else None,
         "modules": modules,
     }

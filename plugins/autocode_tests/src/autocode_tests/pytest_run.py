@@ -60,6 +60,7 @@ class Probe:
     deselected: dict[str, int] = field(default_factory=dict)
     stopped: str | None = None
     modules: dict[str, str] = field(default_factory=dict)
+    visited: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -200,11 +201,13 @@ def _read_probe(path: Path) -> Probe | None:
 
     stopped = data.get("stopped")
     found = data.get("modules")
+    visited = data.get("visited")
     return Probe(
         collected=counts("collected"),
         deselected=counts("deselected"),
         stopped=str(stopped) if stopped else None,
         modules={str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {},
+        visited=frozenset(str(v) for v in visited) if isinstance(visited, list) else None,
     )
 
 

@@ -4,13 +4,14 @@ Each expected test file gets one status:
 
 * ``missing``: it does not exist;
 * ``found``: it exists, tests were not run (``auto_execute`` off);
-* ``passing``: every case passed (some may be skipped);
+* ``passing``: every case passed (some may be skipped or expected failures);
 * ``skipped``: it has cases and all were skipped (``reason``: the first skip reason);
 * ``failing``: a case failed or errored (setup, teardown);
 * ``collection_error``: pytest could not even collect it (import error, syntax error);
 * ``not_run``: pytest collected tests from it but none ran (``reason``: the
   session stopped early, e.g. ``-x`` after a failure elsewhere, or every test
-  was deselected), as the run's probe saw it (``autocode_tests.pytest_probe``);
+  was deselected), or never collected it (outside the project's
+  ``testpaths``), as the run's probe saw it (``autocode_tests.pytest_probe``);
 * ``empty``: pytest collected no case from it.
 
 Test files whose code is gone are ``orphaned``. Test files that ran but
@@ -21,7 +22,7 @@ something is missing, empty or orphaned or when ``warnings`` (see
 ``build_result``) say the run is not to be trusted, else ``success``.
 ``not_run`` files alone change nothing (the failure that stopped the run is
 reported). ``details`` holds counts per status and kind, case totals over
-every file that ran, and one entry per test file that needs attention
+every file that ran (passed, failed, errors, skipped, xfailed: as pytest counts them), and one entry per test file that needs attention
 (failures first, capped), with the failing test ids, their line and a
 one-line reason each. The message counts test cases and test files
 separately: ``❌ 6 tests failing in 1 file``, ``✅ All tests found and passing
@@ -82,9 +83,11 @@ def file_status(cases: list[CaseOutcome]) -> str:
 
 
 def not_run_reason(path: str, probe: Probe | None) -> str | None:
-    """Why the tests pytest collected from ``path`` did not run; ``None`` if it collected none."""
+    """Why no test of ``path`` ran; ``None`` when pytest collected it and found no tests in it."""
     collected = probe.collected.get(path, 0) if probe else 0
     if not collected:
+        if probe is not None and probe.visited is not None and path not in probe.visited:
+            return "not collected by the project's pytest configuration (testpaths, python_files)"
         return None
     deselected = probe.deselected.get(path, 0) if probe else 0
     if deselected >= collected:
@@ -213,6 +216,7 @@ def build_result(
             "failed": outcomes["failed"],
             "errors": outcomes["error"] + outcomes["collection_error"],
             "skipped": outcomes["skipped"],
+            "xfailed": outcomes["xfailed"],
         }
         details["test_files_run"] = len(by_file)
         details["python"] = run.python
