@@ -267,3 +267,33 @@ async def test_watching_is_off_unless_asked_for_or_when_disabled(git_repo: GitRe
     daemon = watching_daemon(git_repo, recording("py_check", Runs()), config={"daemon": {"watch": {"enabled": False}}})
     async with daemon:
         assert daemon.watcher is None and daemon.snapshot(history=False).watch is None
+
+
+async def test_an_unexpected_watcher_fault_is_logged_and_watching_resumes(git_repo: GitRepo, monkeypatch) -> None:
+    from autocode_core.watch import service as service_module
+
+    monkeypatch.setattr(service_module, "RETRY_SECONDS", 0.1)
+    git_repo.write("a.py", "a = 0\n")
+    git_repo.commit("initial")
+    runs = Runs()
+    calls: list[int] = []
+
+    def faulty(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("watch thread unexpectedly received a signal")
+        return awatch(*args, **kwargs)
+
+    watchers: list[FileWatcher] = []
+
+    async def service(daemon, *, task_status) -> None:
+        watchers.append(FileWatcher(daemon, awatch_function=faulty))
+        await watchers[0].run(task_status=task_status)
+
+    daemon = watching_daemon(git_repo, recording("py_check", runs, watch=["*.py"]), services=[service])
+    daemon.watch = False
+    async with daemon:
+        await wait_until(lambda: len(calls) >= 2, 5)
+        await anyio.sleep(0.4)
+        await edit_until_run(git_repo, "a.py", runs)
+        assert daemon.is_running()

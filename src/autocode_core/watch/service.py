@@ -134,9 +134,14 @@ class FileWatcher:
                     continue
                 if _identity(self.root) is None:
                     continue
-                log.error("watch_failed", root=str(self.root), error=str(exc), retry_seconds=RETRY_SECONDS)
-                self._set(message=f"watching failed ({exc}); retrying in {RETRY_SECONDS:g} s")
-                await anyio.sleep(RETRY_SECONDS)
+                await self._failed(exc)
+            except Exception as exc:  # noqa: BLE001  (a watcher fault must not stop the daemon)
+                await self._failed(exc)
+
+    async def _failed(self, exc: BaseException) -> None:
+        log.error("watch_failed", root=str(self.root), error=repr(exc), retry_seconds=RETRY_SECONDS, exc_info=exc)
+        self._set(message=f"watching failed ({exc!r}); retrying in {RETRY_SECONDS:g} s")
+        await anyio.sleep(RETRY_SECONDS)
 
     async def _session(self, polling: str | None) -> None:
         """Watch until the root folder disappears or is replaced."""
