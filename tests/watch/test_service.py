@@ -109,6 +109,8 @@ async def test_a_checkout_rewriting_5000_files_runs_each_check_at_most_twice(git
     assert 1 <= len(everything.change_runs()) <= 2
     seen = set().union(*(p or set() for p in py.change_runs()))
     assert len(seen) == 5000
+    assert ".git/HEAD" in set().union(*(p or set() for p in everything.change_runs()))
+    assert ".git/HEAD" not in seen  # *.py does not watch git moves
 
 
 async def test_staging_and_committing_run_the_checks_watching_git_moves_only(git_repo: GitRepo) -> None:
