@@ -126,6 +126,7 @@ class FileWatcher:
                 await self._supervise()
                 group.cancel_scope.cancel()
         finally:
+            await self.gitignore.aclose()
             self._set(state="stopped")
             log.info("watch_stopped", root=str(self.root))
 
