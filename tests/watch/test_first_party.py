@@ -35,7 +35,7 @@ async def test_editing_a_code_file_runs_test_check_doc_check_and_git_check_once_
         await anyio.sleep(0.3)
         with daemon.events.subscribe() as events:
             git_repo.write("src/pkg/mod.py", "def f():\n    return 2\n")
-            with anyio.move_on_after(3):  # long enough for a loop to show
+            with anyio.move_on_after(2):  # long enough for a loop to show
                 async for event in events:
                     if event.type == "check_completed":
                         completed.setdefault(event.check_name, []).append(event)
