@@ -142,6 +142,7 @@ async def test_queue_gives_exactly_one_follow_up_run_with_every_path(git_repo: G
     async with daemon:
         await watching(daemon)
         await edit_until_run(git_repo, "a.py", runs)
+        snapshot_run = daemon.snapshot(history=False).checks["slow_check"].run
         for i in range(3):  # three batches (quiet period 50 ms) while the first run sleeps
             git_repo.write(f"b{i}.py", "b = 1\n")
             await anyio.sleep(0.08)
@@ -150,6 +151,8 @@ async def test_queue_gives_exactly_one_follow_up_run_with_every_path(git_repo: G
         await anyio.sleep(0.3)
     assert len(runs.change_runs()) == 2
     assert runs.change_runs()[1] == frozenset({"b0.py", "b1.py", "b2.py"})
+    assert snapshot_run is not None and snapshot_run.trigger == "change"
+    assert snapshot_run.changed_paths == ("a.py",) and snapshot_run.changed_count == 1
 
 
 async def test_restart_cancels_the_run_and_reruns_with_both_runs_paths(git_repo: GitRepo) -> None:
