@@ -65,8 +65,16 @@ async def test_git_ignore_uses_gits_own_rules_including_nested_files_and_deleted
     git_repo.write(".git/info/exclude", "secret.txt\n")
     paths = {"build/a.o", "build/deep/gone.o", "x.log", "keep.log", "sub/x.tmp", "x.tmp", "src/a.py",
              "secret.txt", ".git/HEAD"}
-    ignored = await GitIgnore(git_repo.path).ignored(paths)
+    rules = GitIgnore(git_repo.path)
+    try:
+        ignored = await rules.ignored(paths)
+        again = await rules.ignored({"x.log", "y.py"})  # the same git process answers again
+        git_repo.write(".gitignore", "*.py\n")
+        changed = await rules.ignored({".gitignore", "x.log", "y.py"})  # new rules: a new process
+    finally:
+        await rules.aclose()
     assert ignored == {"build/a.o", "build/deep/gone.o", "x.log", "sub/x.tmp", "secret.txt"}
+    assert again == {"x.log"} and changed == {"y.py"}
 
 
 @pytest.mark.anyio

@@ -61,7 +61,7 @@ async def test_ignored_paths_state_folder_git_internals_and_outputs_run_nothing(
         await watching(daemon)
         result = await daemon.run_check("all_check", "api")  # writes report.json, its declared output
         assert result.status == "success"
-        deadline = time.monotonic() + 1.5
+        deadline = time.monotonic() + 0.8
         n = 0
         while time.monotonic() < deadline:
             n += 1
@@ -71,7 +71,7 @@ async def test_ignored_paths_state_folder_git_internals_and_outputs_run_nothing(
             git_repo.write(f".autocode/scratch{n % 3}", str(n))
             git_repo.write(".git/objects/scratch", str(n))
             await anyio.sleep(0.02)
-        await anyio.sleep(0.6)
+        await anyio.sleep(0.4)
         in_history = daemon.store.history.list_runs("all_check")
     assert [t for t, _ in runs.seen] == ["api"], runs.seen
     assert [r.trigger for r in in_history] == ["api"]
@@ -109,6 +109,8 @@ async def test_a_checkout_rewriting_5000_files_runs_each_check_at_most_twice(git
     assert 1 <= len(everything.change_runs()) <= 2
     seen = set().union(*(p or set() for p in py.change_runs()))
     assert len(seen) == 5000
+    assert ".git/HEAD" in set().union(*(p or set() for p in everything.change_runs()))
+    assert ".git/HEAD" not in seen  # *.py does not watch git moves
 
 
 async def test_staging_and_committing_run_the_checks_watching_git_moves_only(git_repo: GitRepo) -> None:
@@ -136,25 +138,28 @@ async def test_queue_gives_exactly_one_follow_up_run_with_every_path(git_repo: G
     git_repo.write("a.py", "a = 0\n")
     git_repo.commit("initial")
     runs = Runs()
-    daemon = watching_daemon(git_repo, recording("slow_check", runs, watch=["*.py"], seconds=1.0))
+    daemon = watching_daemon(git_repo, recording("slow_check", runs, watch=["*.py"], seconds=0.6))
     async with daemon:
         await watching(daemon)
         await edit_until_run(git_repo, "a.py", runs)
-        for i in range(3):  # three batches while the first run sleeps
+        snapshot_run = daemon.snapshot(history=False).checks["slow_check"].run
+        for i in range(3):  # three batches (quiet period 50 ms) while the first run sleeps
             git_repo.write(f"b{i}.py", "b = 1\n")
-            await anyio.sleep(0.15)
+            await anyio.sleep(0.08)
         await wait_until(lambda: len(runs.seen) >= 2, 10)
         await wait_until(lambda: not daemon.running_checks, 10)
-        await anyio.sleep(0.5)
+        await anyio.sleep(0.3)
     assert len(runs.change_runs()) == 2
     assert runs.change_runs()[1] == frozenset({"b0.py", "b1.py", "b2.py"})
+    assert snapshot_run is not None and snapshot_run.trigger == "change"
+    assert snapshot_run.changed_paths == ("a.py",) and snapshot_run.changed_count == 1
 
 
 async def test_restart_cancels_the_run_and_reruns_with_both_runs_paths(git_repo: GitRepo) -> None:
     git_repo.write("a.py", "a = 0\n")
     git_repo.commit("initial")
     runs = Runs()
-    daemon = watching_daemon(git_repo, recording("slow_check", runs, watch=["*.py"], seconds=1.5, on_busy="restart"))
+    daemon = watching_daemon(git_repo, recording("slow_check", runs, watch=["*.py"], seconds=0.8, on_busy="restart"))
     async with daemon:
         with daemon.events.subscribe() as events:
             await watching(daemon)
@@ -176,13 +181,13 @@ async def test_do_nothing_drops_changes_made_during_a_run(git_repo: GitRepo) -> 
     git_repo.write("a.py", "a = 0\n")
     git_repo.commit("initial")
     runs = Runs()
-    daemon = watching_daemon(git_repo, recording("slow_check", runs, watch=["*.py"], seconds=1.0, on_busy="do-nothing"))
+    daemon = watching_daemon(git_repo, recording("slow_check", runs, watch=["*.py"], seconds=0.5, on_busy="do-nothing"))
     async with daemon:
         await watching(daemon)
         await edit_until_run(git_repo, "a.py", runs)
         git_repo.write("b.py", "b = 1\n")
         await wait_until(lambda: not daemon.running_checks, 10)
-        await anyio.sleep(0.6)
+        await anyio.sleep(0.3)
     assert len(runs.change_runs()) == 1
 
 
@@ -267,3 +272,33 @@ async def test_watching_is_off_unless_asked_for_or_when_disabled(git_repo: GitRe
     daemon = watching_daemon(git_repo, recording("py_check", Runs()), config={"daemon": {"watch": {"enabled": False}}})
     async with daemon:
         assert daemon.watcher is None and daemon.snapshot(history=False).watch is None
+
+
+async def test_an_unexpected_watcher_fault_is_logged_and_watching_resumes(git_repo: GitRepo, monkeypatch) -> None:
+    from autocode_core.watch import service as service_module
+
+    monkeypatch.setattr(service_module, "RETRY_SECONDS", 0.1)
+    git_repo.write("a.py", "a = 0\n")
+    git_repo.commit("initial")
+    runs = Runs()
+    calls: list[int] = []
+
+    def faulty(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("watch thread unexpectedly received a signal")
+        return awatch(*args, **kwargs)
+
+    watchers: list[FileWatcher] = []
+
+    async def service(daemon, *, task_status) -> None:
+        watchers.append(FileWatcher(daemon, awatch_function=faulty))
+        await watchers[0].run(task_status=task_status)
+
+    daemon = watching_daemon(git_repo, recording("py_check", runs, watch=["*.py"]), services=[service])
+    daemon.watch = False
+    async with daemon:
+        await wait_until(lambda: len(calls) >= 2, 5)
+        await anyio.sleep(0.4)
+        await edit_until_run(git_repo, "a.py", runs)
+        assert daemon.is_running()

@@ -54,3 +54,28 @@ def test_bad_values_are_clear_errors_naming_the_key(tmp_path: Path, config: dict
         _project(tmp_path, config)
     for word in words:
         assert word in str(caught.value)
+
+
+def test_the_first_party_plugins_declare_their_watch_patterns(tmp_path: Path) -> None:
+    from autocode_docs.plugin import DocCheckPlugin
+    from autocode_git.plugin import GitCheckPlugin
+    from autocode_tests.plugin import TestCheckPlugin
+
+    project = Project(tmp_path, {}, plugins=[GitCheckPlugin, DocCheckPlugin, TestCheckPlugin],
+                      load_entry_points=False, environ={})
+    watch = {name: schedule.watch for name, schedule in project.resolved.schedules.items()}
+    assert watch["git_check"] == ["*"]
+    assert "*.py" in watch["doc_check"] and "docs/" in watch["doc_check"]
+    assert "*.py" in watch["test_check"] and "tests/" in watch["test_check"]
+
+
+def test_the_quiet_period_changes_live_but_turning_watching_on_or_off_needs_a_restart(tmp_path: Path) -> None:
+    from autocode_core.testing import AutocodeHarness
+
+    harness = AutocodeHarness()
+    harness.register(Watched)
+    daemon = harness.daemon(tmp_path)
+    daemon.update_config({"daemon": {"watch": {"quiet_ms": 100, "max_wait_ms": 500}}})
+    assert (daemon.config.daemon.watch.quiet_ms, daemon.config.daemon.watch.max_wait_ms) == (100, 500)
+    with pytest.raises(ConfigError, match="daemon.watch.enabled applies when the daemon starts"):
+        daemon.update_config({"daemon": {"watch": {"enabled": False}}})

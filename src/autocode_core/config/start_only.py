@@ -29,6 +29,9 @@ START_ONLY: dict[str, str] = {
     "history.max_age_days": "the history's retention is read when the history is opened",
     "disable_plugins": "plugins are loaded when the daemon starts",
     "profiles": "a profile is chosen when the daemon starts (--profile, AUTOCODE_PROFILE)",
+    "daemon.watch.enabled": "the file watcher starts, or not, with the daemon",
+    "daemon.watch.force_polling": "the file watcher picks notifications or polling when it starts",
+    "daemon.watch.poll_interval_ms": "the file watcher reads it when it starts",
 }
 
 

@@ -19,6 +19,7 @@ asyncio and trio.
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
@@ -207,10 +208,7 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
                 await services.start(self.scheduler.run)
                 stack.callback(self.scheduler.stop)
                 if self.watch and self.config.daemon.watch.enabled:
-                    from autocode_core.watch.service import FileWatcher
-
-                    self.watcher = FileWatcher(self)
-                    await services.start(self.watcher.run)
+                    services.start_soon(self._watch_files)
                 services.start_soon(watch_memory, self.scheduler.clock, lambda: self.config.daemon.max_memory_usage_mb)
                 self._started_at = time.time()
                 self._state = DaemonState.RUNNING
@@ -252,6 +250,13 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
             release = getattr(service, "release", None)
             if release is not None:
                 release()
+
+    async def _watch_files(self) -> None:
+        """The file watcher (``autocode_core.watch``), imported in a thread: its
+        modules take a tenth of a second to load, which the first runs need more."""
+        module = await anyio.to_thread.run_sync(importlib.import_module, "autocode_core.watch.service")
+        self.watcher = module.FileWatcher(self)
+        await self.watcher.run()
 
     def _take_lock(self) -> DaemonLock:
         lock = DaemonLock(ensure_state_dir(self.project_root, self.config.daemon.state_dir))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from autocode_core.daemon.events import CHANGED_PATHS_SHOWN
 from autocode_core.daemon.memory import memory_mb
 from autocode_core.daemon.snapshot import (
     CheckSnapshot,
@@ -99,6 +100,12 @@ def _notifications(project: Project) -> dict[str, Any]:
     }
 
 
+def _changed(paths: frozenset[str] | None) -> dict[str, Any]:
+    if paths is None:
+        return {}
+    return {"changed_paths": tuple(sorted(paths)[:CHANGED_PATHS_SHOWN]), "changed_count": len(paths)}
+
+
 def take_snapshot(
     project: Project,
     scheduler: Scheduler | None,
@@ -148,6 +155,7 @@ def take_snapshot(
                 requested_at=handle.requested_at,
                 started_at=handle.started_at,
                 worker_pid=_worker_pid(runtime, handle.execution, handle.id),
+                **_changed(handle.changed_paths),
             ),
             result=latest.get(name),
             last_exit=_last_exit(latest.get(name)),

@@ -99,6 +99,9 @@ class RunSnapshot(BaseModel):
     requested_at: datetime
     started_at: datetime | None
     worker_pid: int | None = None
+    #: a change-triggered run's paths (the first 20, sorted) and how many there are
+    changed_paths: tuple[str, ...] | None = None
+    changed_count: int | None = None
 
 
 class CheckSnapshot(BaseModel):

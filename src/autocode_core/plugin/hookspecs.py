@@ -48,7 +48,8 @@ def execute(context: CheckContext) -> CheckResult:
     """Run the check once and report the outcome.
 
     Called by the core for this plugin alone (never broadcast), whenever its
-    check runs: on schedule, from the CLI, the HTTP API or an embedding app.
+    check runs: on schedule, from the CLI, the HTTP API, an embedding app, or
+    because files it watches changed (``daemon.<check>.watch``).
     A plain function runs in a worker thread; an ``async def`` runs on the
     event loop and must not block it. A run is never started while the
     previous run of the same check is still going.
@@ -56,12 +57,13 @@ def execute(context: CheckContext) -> CheckResult:
     :param context: the project root, the check's validated ``settings``, the
         whole effective ``config``, a ``logger`` bound to the check, and
         ``run_process`` for subprocesses that the core kills on timeout and
-        holds to the memory limit. ``trigger`` says why it runs; for a
-        change-triggered run ``changed_paths`` lists what changed (a plugin
-        may do less work with it but must give a full run's answer).
-        ``report_partial(result)`` publishes a partial answer before the run
-        ends (a ``check_progress`` event, never stored; see
-        ``autocode_core.run.progress``).
+        holds to the memory limit; ``trigger`` (why it runs) and, for a
+        change-triggered run, ``changed_paths``: the project-relative paths
+        changed since the check's last change run (``None``: assess
+        everything). A plugin may use them to do less work, but must give
+        the answer a full run would. ``report_partial(result)`` publishes a
+        partial answer before the run ends (a ``check_progress`` event, never
+        stored; see ``autocode_core.run.progress``).
     :return: a ``CheckResult``. ``timestamp``, ``duration_seconds`` and an
         empty ``check_name`` are filled in by the core. Anything that is not a
         ``CheckResult`` becomes an ``error`` result naming the plugin.

@@ -33,6 +33,8 @@ import pathspec
 import structlog
 from watchfiles import Change, DefaultFilter
 
+from autocode_core.watch.check_ignore import CheckIgnoreError, CheckIgnoreProcess
+
 __all__ = ["GIT_MOVES", "ChangeFilter", "GitIgnore", "relative_path"]
 
 log = structlog.get_logger("autocode.watch")
@@ -101,13 +103,21 @@ class GitIgnore:
     """The second stage: what git ignores, for a batch of paths.
 
     ``await ignored(paths)`` returns the subset git ignores. In a git
-    repository it asks ``git check-ignore`` (one process per batch, git's exact
-    rules, files that no longer exist included); elsewhere it matches the root
-    ``.gitignore`` with ``pathspec``. ``.git/`` paths are never ignored here.
+    repository it asks a long-lived ``git check-ignore`` (``CheckIgnoreProcess``:
+    git's exact rules, files that no longer exist included), restarted when a
+    ``.gitignore`` changes, and one ``git check-ignore`` per batch if that
+    process fails; elsewhere it matches the root ``.gitignore`` with
+    ``pathspec``. ``.git/`` paths are never ignored here. ``aclose`` ends the
+    process.
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._process = CheckIgnoreProcess(root)
+
+    async def aclose(self) -> None:
+        """End the long-lived git process (the next batch starts another)."""
+        await self._process.aclose()
 
     def _in_git(self) -> bool:
         return (self.root / ".git").exists()
@@ -118,6 +128,13 @@ class GitIgnore:
         if not candidates:
             return set()
         if self._in_git():
+            if any(p == ".gitignore" or p.endswith("/.gitignore") for p in candidates):
+                await self._process.aclose()  # git read the old rules once: start afresh
+            try:
+                return await self._process.ask(candidates)
+            except CheckIgnoreError as exc:
+                log.warning("git_check_ignore_process_failed", error=str(exc))
+                await self._process.aclose()
             try:
                 done = await anyio.run_process(
                     ["git", "check-ignore", "-z", "--stdin"],

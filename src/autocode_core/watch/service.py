@@ -17,6 +17,12 @@ It survives:
   warning naming the limit and the fix, then polling (``force_polling``);
   ``daemon.watch.force_polling = true`` polls from the start.
 
+Floods of events (a checkout rewriting thousands of files may overflow the
+kernel's event queue) are met three ways: a batch waits while git holds
+``.git/index.lock``; a new folder's files are listed from the disk (its
+watch came too late for them); and ``.git/HEAD`` is reported whenever HEAD or
+its branch moved since the last batch, whatever the events said.
+
 Stopping (the daemon cancels its services) ends the watch within one quiet
 period: the Rust watcher's thread is told to stop before the task waits for it.
 """
@@ -82,6 +88,21 @@ class FileWatcher:
         self.gitignore = GitIgnore(self.root)
         self._awatch = awatch_function
         self._status = WatchStatus(root=str(self.root))
+        self._head = self._read_head()
+
+    def _read_head(self) -> tuple[str, str] | None:
+        """``.git/HEAD`` and the commit its branch points at (``None`` outside a plain git folder)."""
+        git = self.root / ".git"
+        try:
+            head = (git / "HEAD").read_text(encoding="utf-8", errors="replace").strip()
+        except OSError:
+            return None
+        ref = head.removeprefix("ref: ").strip() if head.startswith("ref: ") else None
+        try:
+            target = (git / ref).read_text(encoding="utf-8", errors="replace").strip() if ref else head
+        except OSError:
+            target = ""  # a packed ref: HEAD's text still says which branch
+        return head, target
 
     @property
     def status(self) -> WatchStatus:
@@ -105,6 +126,7 @@ class FileWatcher:
                 await self._supervise()
                 group.cancel_scope.cancel()
         finally:
+            await self.gitignore.aclose()
             self._set(state="stopped")
             log.info("watch_stopped", root=str(self.root))
 
@@ -134,9 +156,14 @@ class FileWatcher:
                     continue
                 if _identity(self.root) is None:
                     continue
-                log.error("watch_failed", root=str(self.root), error=str(exc), retry_seconds=RETRY_SECONDS)
-                self._set(message=f"watching failed ({exc}); retrying in {RETRY_SECONDS:g} s")
-                await anyio.sleep(RETRY_SECONDS)
+                await self._failed(exc)
+            except Exception as exc:  # noqa: BLE001  (a watcher fault must not stop the daemon)
+                await self._failed(exc)
+
+    async def _failed(self, exc: BaseException) -> None:
+        log.error("watch_failed", root=str(self.root), error=repr(exc), retry_seconds=RETRY_SECONDS, exc_info=exc)
+        self._set(message=f"watching failed ({exc!r}); retrying in {RETRY_SECONDS:g} s")
+        await anyio.sleep(RETRY_SECONDS)
 
     async def _session(self, polling: str | None) -> None:
         """Watch until the root folder disappears or is replaced."""
@@ -196,6 +223,10 @@ class FileWatcher:
         paths -= await self.gitignore.ignored(paths)
         added = [p for change, path in changes if change == Change.added and os.path.isdir(path)
                  and (p := relative_path(self.root, path)) in paths]
+        head = self._read_head()
+        if head != self._head:  # a commit or checkout, even when a flood of events hid it
+            self._head = head
+            paths.add(".git/HEAD")
         if added:  # inotify misses files written into a folder before its watch exists
             inside = await anyio.to_thread.run_sync(self._files_under, added, keeps)
             paths |= inside - await self.gitignore.ignored(inside)
