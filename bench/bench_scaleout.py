@@ -145,8 +145,8 @@ def daemon_for(folder: Path, execution: str, broker: str) -> AutocodeDaemon:
 
     config = {"daemon": {"execution": execution, "run_at_start": False, "check_timeout_seconds": 600},
               "celery": {"broker_url": broker, "code": "path"}, "history": {"enabled": False}}
-    return AutocodeDaemon(folder, config, plugins=[Noop, Cpu], load_entry_points=False, environ={},
-                          executors={"celery": CeleryExecutor.from_setup})
+    # the checks from their installed distribution: the process executor imports them by name
+    return AutocodeDaemon(folder, config, environ={}, executors={"celery": CeleryExecutor.from_setup})
 
 
 def remote_vs_local(folder: Path, broker: str, runs: int) -> None:

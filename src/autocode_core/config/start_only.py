@@ -27,6 +27,10 @@ START_ONLY: dict[str, str] = {
     "api": "the HTTP server binds, and reads its settings, when it starts",
     "history.max_runs_per_check": "the history's retention is read when the history is opened",
     "history.max_age_days": "the history's retention is read when the history is opened",
+    "history.url": "the history's database is chosen when the history is opened",
+    "history.project": "the project's name is read when the history is opened",
+    "history.outage_queue": "the outage queue is sized when the history is opened",
+    "celery": "the Celery executor reads its settings when the daemon's runtime starts",
     "disable_plugins": "plugins are loaded when the daemon starts",
     "profiles": "a profile is chosen when the daemon starts (--profile, AUTOCODE_PROFILE)",
 }
