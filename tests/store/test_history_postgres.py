@@ -177,3 +177,12 @@ def test_masked_url() -> None:
 def test_the_url_must_be_postgres() -> None:
     with pytest.raises(ValueError, match="postgresql://"):
         HistoryConfig(url="mysql://x")
+
+
+def test_a_reader_creates_nothing_in_an_empty_database(postgres_url) -> None:
+    from autocode_core.store.history_schema import HistorySchemaError
+
+    with pytest.raises(HistorySchemaError, match="schema 0"):
+        PostgresHistory(postgres_url, project="p", read_only=True)
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT to_regclass('autocode_schema')").fetchone()[0] is None

@@ -36,6 +36,12 @@ class Slow(CheckPlugin):
         time.sleep(float(pause.read_text()) if pause.exists() else 0)
         data = (context.project_root / "data.txt").read_text().strip()
         return CheckResult(status="success", message=f"data is {data}")
+
+class Crash(CheckPlugin):
+    name = "crash_check"
+
+    def execute(self, context):
+        os._exit(9)  # the run's worker process dies
 '''
 
 
@@ -48,6 +54,12 @@ class SlowCheck(CheckPlugin):
         return CheckResult(status="error", message="ran in the daemon")
 
 
+class CrashCheck(SlowCheck):
+    """The daemon's view of the check that kills its process."""
+
+    name = "crash_check"
+
+
 def write_dist(site: Path) -> None:
     """``fleet_checks`` as an installed distribution with an ``autocode`` entry point."""
     site.mkdir(parents=True, exist_ok=True)
@@ -55,7 +67,8 @@ def write_dist(site: Path) -> None:
     info = site / "fleet_checks-1.0.dist-info"
     info.mkdir(exist_ok=True)
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fleet-checks\nVersion: 1.0\n")
-    (info / "entry_points.txt").write_text("[autocode]\nslow_check = fleet_checks:Slow\n")
+    (info / "entry_points.txt").write_text(
+        "[autocode]\nslow_check = fleet_checks:Slow\ncrash_check = fleet_checks:Crash\n")
 
 
 @dataclass

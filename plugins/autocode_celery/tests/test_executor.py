@@ -57,3 +57,12 @@ def test_invalid_settings_make_error_results_naming_the_key() -> None:
 def test_settings_defaults() -> None:
     settings = CelerySettings(broker_url="redis://h/1")
     assert settings.backend == "redis://h/1" and settings.queue_for("x") == "autocode"
+
+
+def test_the_entry_point_defers_celery_until_a_run_is_sent() -> None:
+    from autocode_celery.factory import DeferredCeleryExecutor, make_executor
+
+    executor = make_executor(ExecutorSetup(AutocodeConfig(), (), False))
+    assert isinstance(executor, DeferredCeleryExecutor) and executor.real is None
+    assert executor.problem() is None and executor.counters() == {}
+    executor.close()

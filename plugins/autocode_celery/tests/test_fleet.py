@@ -11,7 +11,7 @@ from autocode_celery.executor import CeleryExecutor
 
 from autocode_core import AutocodeDaemon
 
-from .conftest import SlowCheck
+from .conftest import CrashCheck, SlowCheck
 
 pytestmark = [pytest.mark.redis, pytest.mark.anyio]
 
@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.anyio]
 def daemon_for(repo, fleet, timeout: float = 30, **celery: object) -> AutocodeDaemon:
     config = {"daemon": {"execution": "celery", "check_timeout_seconds": timeout, "run_at_start": False},
               "celery": fleet.settings(**celery)}
-    return AutocodeDaemon(repo.path, config, plugins=[SlowCheck], load_entry_points=False,
+    return AutocodeDaemon(repo.path, config, plugins=[SlowCheck, CrashCheck], load_entry_points=False,
                           executors={"celery": CeleryExecutor.from_setup}, environ={})
 
 
@@ -34,6 +34,15 @@ async def test_a_remote_run_checks_the_exact_commit_and_the_uncommitted_changes(
     assert where["queue"] == "autocode"
     (run,) = daemon.get_history("slow_check")
     assert run.details["executed_on"]["worker"] == where["worker"]
+
+
+async def test_a_run_that_kills_its_process_is_an_error_result_not_a_lost_task(fleet, clone) -> None:
+    daemon = daemon_for(clone, fleet)
+    with anyio.fail_after(30):
+        result = await daemon.run_check("crash_check")
+    assert result.status == "error" and result.details["failure"] == "crashed", result.message
+    assert result.details["executed_on"]["worker"].endswith("@fleet")
+    assert (await daemon.run_check("slow_check")).status == "success"  # the worker carries on
 
 
 async def test_a_worker_killed_mid_run_has_its_run_completed_by_the_other(fleet, clone) -> None:

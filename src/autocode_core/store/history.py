@@ -222,7 +222,7 @@ class HistoryStore:
         return copy.deepcopy(out)
 
     def _compute_metrics(self) -> dict[str, dict[str, Any]]:
-        return history_queries.metrics(self._query, ("1 = 1", ()))
+        return history_queries.metrics(self._query, ("1 = 1", ()), group="check_name || ''")
 
     def projects(self) -> dict[str, dict[str, Any]]:
         """Every project recorded here with its checks' latest verdicts (``history_queries.projects``)."""

@@ -143,8 +143,11 @@ class PostgresHistory:
         try:
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-                conn.execute("CREATE TABLE IF NOT EXISTS autocode_schema (version INTEGER NOT NULL)")
-                row = conn.execute("SELECT version FROM autocode_schema").fetchone()
+                found = conn.execute("SELECT to_regclass('autocode_schema') IS NOT NULL").fetchone()
+                exists = bool(found and found[0])
+                if not exists and not self.read_only:  # a reader creates nothing
+                    conn.execute("CREATE TABLE autocode_schema (version INTEGER NOT NULL)")
+                row = conn.execute("SELECT version FROM autocode_schema").fetchone() if exists else None
                 version = row[0] if row else 0
                 if version > SCHEMA_VERSION or (self.read_only and version != SCHEMA_VERSION):
                     raise HistorySchemaError(

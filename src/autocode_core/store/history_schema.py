@@ -69,6 +69,7 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE runs ADD COLUMN run_id TEXT",
         "CREATE UNIQUE INDEX runs_by_run_id ON runs (run_id) WHERE run_id IS NOT NULL",
         "CREATE INDEX runs_by_project ON runs (project, check_name, id)",
+        "CREATE INDEX runs_by_duration ON runs (check_name, duration)",  # p95 without a sort
     ],
 }
 
@@ -89,7 +90,10 @@ POSTGRES_MIGRATIONS: dict[int, list[str]] = {
     ],
     2: MIGRATIONS[2],
     3: MIGRATIONS[3],
-    4: MIGRATIONS[4],
+    4: [  # the same, but one table holds many projects: p95 is read per project
+        *MIGRATIONS[4][:-1],
+        "CREATE INDEX runs_by_duration ON runs (project, check_name, duration)",
+    ],
 }
 
 COLUMNS = (

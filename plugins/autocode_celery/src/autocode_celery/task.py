@@ -3,7 +3,8 @@ isolation as a local run (the core's ``ProcessExecutor``: a worker process
 whose whole tree is ended at the deadline or over the memory limit).
 
 The project is the code the payload points to (``payload.location``), with
-its own configuration file and the plugins installed on this machine. The
+its own configuration file and the plugins installed on this machine, kept
+warm between runs (``warm``). The
 answer is the result and where it ran: ``executed_on`` = worker hostname,
 queue, commit, folder (the daemon puts it into ``details["executed_on"]``).
 """
@@ -12,29 +13,25 @@ from __future__ import annotations
 
 import os
 import subprocess
-from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
-import anyio
 from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from autocode_celery.app import TASK_NAME
 from autocode_celery.checkout import CheckoutCache, CheckoutError
+from autocode_celery.warm import WarmProject, warm_project
 from autocode_core.models import CheckResult
-from autocode_core.project import Project
-from autocode_core.run.executor import ExecutorSetup, RunJob
+from autocode_core.run.executor import RunJob
 from autocode_core.run.outcome import error_result
-from autocode_core.run.process.executor import ProcessExecutor
 
 __all__ = ["register_task", "run_in_project"]
 
 
-async def run_in_project(root: Path, payload: dict[str, Any]) -> CheckResult:
-    """Run ``payload["check"]`` of the project at ``root`` in a worker process."""
-    check = payload["check"]
-    project = Project(root)
+async def run_in_project(warm: WarmProject, payload: dict[str, Any]) -> CheckResult:
+    """Run ``payload["check"]`` of the warm project in one of its worker processes."""
+    check, project = payload["check"], warm.project
     entry = project.plugins.checks.get(check)
     if entry is None:
         failed = project.load_failure(check)
@@ -47,10 +44,7 @@ async def run_in_project(root: Path, payload: dict[str, Any]) -> CheckResult:
         memory_limit_mb=project.memory_limit_for(check), trigger=payload.get("trigger", "manual"),
         changed_paths=frozenset(changed) if changed is not None else None,
     )
-    async with AsyncExitStack() as stack:
-        executor = ProcessExecutor.from_setup(ExecutorSetup(project.config, (entry,), serving=False))
-        await executor.start(stack)
-        return await executor.execute(job)
+    return await warm.executor.execute(job)
 
 
 def _head(root: Path) -> str | None:
@@ -79,7 +73,8 @@ def register_task(app: Celery, cache: CheckoutCache | None) -> Task:
                 root = Path(location["path"])
                 where["commit"] = _head(root)
             where["path"] = str(root)
-            result = anyio.run(run_in_project, root, payload)
+            call, warm = warm_project(root)
+            result = call(run_in_project, warm, payload)
         except SoftTimeLimitExceeded:
             result = error_result(check, f"{check} exceeded its time limit on worker {self.request.hostname}",
                                   "timeout", timeout_seconds=payload["timeout_seconds"])
