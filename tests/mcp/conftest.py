@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,9 +20,12 @@ def pytest_report_header() -> list[str]:
     return [f"tests/mcp skipped: {', '.join(MISSING)} missing (pip install -r requirements-dev.txt)"] if MISSING else []
 
 
-CONFIG = """\
+CONFIG = f"""\
+[checks.test_check]
+python = {json.dumps(sys.executable)}  # chosen, so no "fell back to autocode's interpreter" warning
+
 [checks.test_check.layout]
-unit_test = "tests/test_{name}.py"
+unit_test = "tests/test_{{name}}.py"
 integration_test = ""
 
 [daemon]
