@@ -84,29 +84,33 @@ Record = tuple[str, int, list[str], list[tuple[str, str | None, str]]]
 
 
 def _records(raw: bytes) -> list[Record]:
-    """``(sha, time, parent shas, [(status, old path or None, path)])`` per commit."""
+    """``(sha, time, parent shas, [(status, old path or None, path)])`` per commit.
+
+    The output is decoded once (``os.fsdecode``: undecodable bytes survive as
+    surrogates, as they would path by path) and split once on NUL.
+    """
     out: list[Record] = []
-    for record in raw.split(b"\x1e"):
-        if not record.strip(b"\0\n"):
+    entries: list[tuple[str, str | None, str]] | None = None
+    tokens = os.fsdecode(raw).split("\0")
+    i, count = 0, len(tokens)
+    while i < count:
+        token = tokens[i].lstrip("\n")
+        i += 1
+        if token.startswith("\x1e"):
+            sha, _, rest = token[1:].partition(" ")
+            stamp, _, parents = rest.partition(" ")
+            entries = []
+            out.append((sha, int(stamp or 0), parents.split(), entries))
             continue
-        header, _, body = record.partition(b"\0")
-        sha, _, rest = header.decode("ascii", "replace").partition(" ")
-        stamp, _, parents = rest.partition(" ")
-        entries: list[tuple[str, str | None, str]] = []
-        tokens = body.lstrip(b"\n").split(b"\0")
-        i = 0
-        while i < len(tokens):
-            status = tokens[i].decode("ascii", "replace").strip()
+        status = token.strip()
+        if not status or entries is None:
+            continue
+        if status[0] in "RC":
+            entries.append((status, tokens[i], tokens[i + 1]))
+            i += 2
+        else:
+            entries.append((status, None, tokens[i]))
             i += 1
-            if not status:
-                continue
-            if status[0] in "RC":
-                entries.append((status, os.fsdecode(tokens[i]), os.fsdecode(tokens[i + 1])))
-                i += 2
-            else:
-                entries.append((status, None, os.fsdecode(tokens[i])))
-                i += 1
-        out.append((sha, int(stamp or 0), parents.split(), entries))
     return out
 
 
@@ -147,11 +151,15 @@ def parse_git_log(
     """
     log = GitLog()
     records = _records(raw)
-    index_of = {sha: i for i, (sha, *_rest) in enumerate(records)}
+    if any(len(parents) > 1 for _sha, _stamp, parents, _entries in records):
+        index_of = {sha: i for i, (sha, *_rest) in enumerate(records)}
+        log.parents = [[index_of[p] for p in r[2] if p in index_of] for r in records]
+    else:  # one chain: each commit's parent, if listed, is the next one
+        last = len(records) - 1
+        log.parents = [[i + 1] if r[2] and i < last else [] for i, r in enumerate(records)]
     alias: dict[str, str] = {}  # historical path -> path of the same file today
     for index, (sha, stamp, parents, entries) in enumerate(records):
         log.commits.append(Commit(sha, stamp))
-        log.parents.append([index_of[p] for p in parents if p in index_of])
         for status, old, new in entries:
             kind = status[0]
             new_p = strip(new)
