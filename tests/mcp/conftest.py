@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,12 @@ def pytest_report_header() -> list[str]:
     return [f"tests/mcp skipped: {', '.join(MISSING)} missing (pip install -r requirements-dev.txt)"] if MISSING else []
 
 
-CONFIG = """\
+CONFIG = f"""\
+[checks.test_check]
+python = {sys.executable!r}  # no environment of its own: say which, no fallback warning
+
 [checks.test_check.layout]
-unit_test = "tests/test_{name}.py"
+unit_test = "tests/test_{{name}}.py"
 integration_test = ""
 
 [daemon]

@@ -44,8 +44,9 @@ def test_every_answer_holds_its_budget_on_a_large_project(tmp_path, monkeypatch,
     root = write_project(tmp_path / "large", modules=160, failing=150, changed=400)
     for i in range(120):
         (root / "pkg" / f"untested{i}.py").write_text("X = 1\n")
-    with (root / "autocode.toml").open("a") as config:  # list every problem: the answers must cut them
-        config.write("\n[checks.test_check]\nmax_entries = 1000\n[checks.doc_check]\nmax_entries = 1000\n")
+    config = root / "autocode.toml"  # list every problem: the answers must cut them
+    text = config.read_text().replace("[checks.test_check]\n", "[checks.test_check]\nmax_entries = 1000\n")
+    config.write_text(text + "\n[checks.doc_check]\nmax_entries = 1000\n")
     project = Project(root)
     server = build_server(partial(pick_source, project, LocalSource(project)), project.root)
     meter = TokenMeter()
