@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ def pytest_report_header() -> list[str]:
 
 CONFIG = f"""\
 [checks.test_check]
-python = {json.dumps(sys.executable)}  # chosen, so no "fell back to autocode's interpreter" warning
+python = {sys.executable!r}  # no environment of its own: say which, no fallback warning
 
 [checks.test_check.layout]
 unit_test = "tests/test_{{name}}.py"

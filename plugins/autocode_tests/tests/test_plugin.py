@@ -87,7 +87,9 @@ def test_failing_uncollectable_skipped_missing_and_orphaned(
         "tests/app/test_bad.py",
         "tests/app/test_untested.py",
         "tests/app/test_removed.py",
+        "tests/app/test_lazy.py",  # skipped by a marker: listed last, with the reason
     ]
+    assert attention["tests/app/test_lazy.py"]["reason"] == "skipped: later"
     assert attention["tests/app/test_broken.py"]["status"] == "collection_error"
     assert "SyntaxError" in attention["tests/app/test_broken.py"]["failures"][0]["reason"]
     assert attention["tests/app/test_bad.py"]["failures"] == [

@@ -227,6 +227,9 @@ def test_8_a_file_skipped_by_a_marker_says_why(harness: AutocodeHarness, make_pr
     result = harness.run_check("test_check", root, settings={"layout": {"integration_test": ""}})
     assert result.details["counts"]["unit"]["skipped"] == 1
     assert result.message == "✅ All tests found and passing (1 test in 1 file, 1 skipped)"
+    (finding,) = [f for f in result.findings if f.kind == "tests_not_run"]
+    assert finding.data["reason"] == "skipped: not on this box"
+    assert finding.severity == "info" and finding.path == "tests/app/test_d.py"
 
 
 def test_9_counts_say_tests_and_files(harness: AutocodeHarness, make_project) -> None:

@@ -16,7 +16,8 @@ test file that needs attention) and returns, most urgent first:
 * ``empty_test_file`` (warning): a test file with no test case;
 * ``orphaned_test`` (warning): a test file whose code is gone;
 * ``tests_not_run`` (info): a test file whose collected tests did not run,
-  ``data["reason"]`` why (stopped early after a failure, deselected);
+  ``data["reason"]`` why (stopped early after a failure, deselected, outside
+  the project's ``testpaths``, every test skipped by a marker);
 * ``interpreter_fallback`` (warning): no project environment was found and
   autocode's own interpreter ran the tests;
 * ``not_listed`` (info), last, when ``details`` kept only ``max_entries`` test
@@ -94,7 +95,7 @@ def findings_from_details(details: dict[str, Any]) -> list[Finding]:
                     data={"code": code},
                 )
             )
-        elif status == "not_run":
+        elif status in ("not_run", "skipped"):
             reason = str(entry.get("reason") or "not run")
             found.append(
                 Finding(

@@ -20,9 +20,11 @@ were expected by no code (the rest of the project's suite: ``kind``
 ``error`` when something fails or cannot be collected, ``warning`` when
 something is missing, empty or orphaned or when ``warnings`` (see
 ``build_result``) say the run is not to be trusted, else ``success``.
-``not_run`` files alone change nothing (the failure that stopped the run is
-reported). ``details`` holds counts per status and kind, case totals over
-every file that ran (passed, failed, errors, skipped, xfailed: as pytest counts them), and one entry per test file that needs attention
+``not_run`` and ``skipped`` files alone change nothing (the failure that
+stopped the run is reported); they are listed last, with their reason.
+``details`` holds counts per status and kind, case totals over every file
+that ran (passed, failed, errors, skipped, xfailed: as pytest counts them),
+and one entry per test file that needs attention
 (failures first, capped), with the failing test ids, their line and a
 one-line reason each. The message counts test cases and test files
 separately: ``❌ 6 tests failing in 1 file``, ``✅ All tests found and passing
@@ -62,7 +64,7 @@ STATUSES = (
 )
 KINDS = ("unit", "integration", "other")
 #: statuses that need attention, most urgent first
-ATTENTION = ("collection_error", "failing", "missing", "empty", "orphaned", "not_run")
+ATTENTION = ("collection_error", "failing", "missing", "empty", "orphaned", "not_run", "skipped")
 MAX_FAILURES_PER_FILE = 10
 #: warnings (``build_result``) that make a result at least a ``warning``
 TRUST_WARNINGS = ("foreign_import",)
@@ -104,7 +106,7 @@ def _plural(n: int, singular: str, plural: str) -> str:
 def _status_of(path: str, cases: list[CaseOutcome], run: PytestRun) -> tuple[str, str | None]:
     status = file_status(cases)
     if status == "skipped":
-        return status, cases[0].reason or None
+        return status, f"skipped: {cases[0].reason}" if cases[0].reason else "skipped"
     if status == "empty":
         reason = not_run_reason(path, run.probe)
         if reason is not None:
@@ -176,7 +178,7 @@ def build_result(
             if status == "empty":
                 continue
             counts["other"][status] += 1
-            if status in ("failing", "collection_error", "not_run"):
+            if status in ("failing", "collection_error", "not_run", "skipped"):
                 entry = _entry(path, "other", status, [], by_file.get(path, []))
                 if reason:
                     entry["reason"] = reason
