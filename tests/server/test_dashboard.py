@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +194,18 @@ class Sleepy(CheckPlugin):
     async def execute(self, context: CheckContext) -> CheckResult:
         await anyio.sleep(30)
         return CheckResult(status="success", message="woke up")
+
+
+class Progressing(CheckPlugin):
+    """Reports a partial answer at once, then waits until cancelled."""
+
+    name = "progress_check"
+    interval_minutes = 60
+
+    async def execute(self, context: CheckContext) -> CheckResult:
+        context.report_partial(CheckResult(status="error", message="❌ 1 test failing (affected tests)"))
+        await anyio.sleep(30)
+        return CheckResult(status="success", message="all done")
 
 
 def _ok_check(number: int) -> type[CheckPlugin]:
@@ -404,4 +418,35 @@ def test_a_wrong_token_is_refused_at_once(make_server: Any, browser: Any) -> Non
         assert server.daemon.results["async_check"].status == "success"
         assert [p for p in problems if "401" not in p] == []
     finally:
+        context.close()
+
+
+def test_a_change_triggered_run_shows_its_changed_files_and_its_first_answer(
+    make_server: Any, browser: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    server = make_server(plugins=[Progressing])
+    context, page, problems = _open(browser, server.url)
+    changed = frozenset({f"pkg/mod{i}.py" for i in range(7)})
+    runner = threading.Thread(
+        target=lambda: anyio.from_thread.run(
+            partial(server.daemon.run_check, "progress_check", "change", changed_paths=changed),
+            token=server.daemon._token,
+        ),
+        daemon=True,
+    )
+    try:
+        card = page.locator('.card[data-check="progress_check"]')
+        expect(page.locator("#connection")).to_have_attribute("data-state", "live")
+        runner.start()
+        line = card.locator(".card-run")
+        expect(line).to_contain_text("changed: pkg/mod0.py, pkg/mod1.py, pkg/mod2.py, pkg/mod3.py, pkg/mod4.py (+2 more)")
+        expect(line).to_contain_text("first answer: ❌ 1 test failing (affected tests)")
+        card.locator("button.cancel").click()
+        expect(card).to_have_attribute("data-status", "error")
+        expect(line).to_be_hidden()
+        assert problems == []
+    finally:
+        runner.join(10)
         context.close()

@@ -97,8 +97,25 @@ class _Printer:
     async def follow(self, events: MemoryObjectReceiveStream[DaemonEvent]) -> None:
         with events:
             async for event in events:
-                if event.type == "check_completed" and event.result is not None and event.check_name:
+                if event.result is None or not event.check_name:
+                    continue
+                if event.type == "check_completed":
                     self.show(event)
+                elif event.type == "check_progress":
+                    self.show_partial(event)
+
+    def show_partial(self, event: DaemonEvent) -> None:
+        """A run's first answer (e.g. the affected tests), before its result; never compared."""
+        result = event.result
+        assert result is not None
+        if self.fmt == "json":
+            out(json.dumps({
+                "check": event.check_name, "status": result.status, "trigger": event.trigger,
+                "partial": True, "result": result.model_dump(mode="json"),
+            }, ensure_ascii=False))
+            return
+        when = datetime.now().astimezone().strftime("%H:%M:%S")
+        out(f"{when} (partial) {format_result(result, self.color)}")
 
     def show(self, event: DaemonEvent) -> None:
         result = event.result

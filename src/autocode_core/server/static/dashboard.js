@@ -205,6 +205,28 @@ function renderBadge(card, info) {
   }
 }
 
+/** What the run in progress is about: its trigger, the files whose change started it, a partial result. */
+function runText(info) {
+  const run = info.entry.run || {};
+  const parts = [];
+  if (run.trigger === "change" && run.changed_paths) {
+    const shown = run.changed_paths.slice(0, 5);
+    const more = (run.changed_count || run.changed_paths.length) - shown.length;
+    parts.push(`changed: ${shown.join(", ")}${more > 0 ? ` (+${more} more)` : ""}`);
+  } else if (run.trigger) {
+    parts.push(`trigger: ${run.trigger}`);
+  }
+  if (info.partial) parts.push(`first answer: ${info.partial.message}`);
+  return parts.join(" · ");
+}
+
+function renderRun(card, info, running) {
+  const line = card.querySelector(".card-run");
+  const text = running ? runText(info) : "";
+  line.hidden = !text;
+  line.textContent = text;
+}
+
 function schedText(entry, sched) {
   if (sched === "unloaded") return "Plugin failed to load: see the plugins list (autocode plugins).";
   const saved = entry.saved || {};
@@ -223,6 +245,7 @@ function renderCard(name) {
   card.dataset.running = v.running ? "true" : "false";
   card.dataset.sched = v.sched;
   renderBadge(card, info);
+  renderRun(card, info, v.running);
   const sched = card.querySelector(".card-state");
   sched.hidden = !v.sched;
   sched.textContent = v.sched ? schedText(entry, v.sched) : "";

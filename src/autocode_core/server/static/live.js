@@ -79,8 +79,9 @@ function completed(data) {
   const info = state.checks.get(data.check_name);
   if (!info) return refreshAll();  // a check we do not know yet
   info.result = data.result;
-  info.entry = {...info.entry, running: false, last_run: data.result && data.result.timestamp};
+  info.entry = {...info.entry, running: false, run: null, last_run: data.result && data.result.timestamp};
   info.runStart = null;
+  info.partial = null;
   if (state.status) state.status.daemon.total_checks_run += 1;
   state.updatedAt = new Date();
   renderCard(data.check_name);
@@ -113,7 +114,21 @@ function connect() {
   };
   source.addEventListener("check_started", (event) => {
     const data = JSON.parse(event.data);
+    const info = state.checks.get(data.check_name);
+    if (info && info.entry) {  // what the card says about the run: its trigger and changed files
+      const extra = data.data || {};
+      info.entry = {...info.entry, run: {...(info.entry.run || {}), state: "running", trigger: data.trigger,
+        changed_paths: extra.changed_paths || null, changed_count: extra.changed_count || null}};
+      info.partial = null;
+    }
     setRunning(data.check_name, true, data.timestamp);
+  });
+  source.addEventListener("check_progress", (event) => {  // a partial answer before the run ends
+    const data = JSON.parse(event.data);
+    const info = state.checks.get(data.check_name);
+    if (!info || !data.result) return;
+    info.partial = data.result;
+    renderCard(data.check_name);
   });
   source.addEventListener("check_completed", (event) => completed(JSON.parse(event.data)));
   for (const type of ["config_changed", "task_changed"]) {
