@@ -10,6 +10,7 @@ import threading
 import time
 from queue import Empty, Queue
 
+import anyio
 import pytest
 
 
@@ -92,3 +93,30 @@ def test_the_daemon_watches_by_default_and_no_watch_turns_it_off() -> None:
 
     assert build_parser().parse_args(["daemon"]).watch is True
     assert build_parser().parse_args(["daemon", "--no-watch"]).watch is False
+
+
+def test_partial_answers_are_printed_as_they_come_and_marked(tmp_path, capsys) -> None:
+    from autocode_core import CheckResult
+    from autocode_core.cli.watching import _Printer
+    from autocode_core.daemon.events import DaemonEvent
+    from autocode_core.testing import AutocodeHarness
+
+    daemon = AutocodeHarness().daemon(tmp_path)
+    partial = DaemonEvent(
+        type="check_progress", check_name="test_check", trigger="change",
+        result=CheckResult(check_name="test_check", status="error", message="❌ 1 test failing (affected tests)"),
+        data={"partial": True},
+    )
+
+    async def follow(fmt: str) -> None:
+        send, receive = anyio.create_memory_object_stream[DaemonEvent](4)
+        with send:
+            await send.send(partial)
+        await _Printer(daemon, fmt, False).follow(receive)
+
+    anyio.run(follow, "text")
+    anyio.run(follow, "json")
+    text, doc = capsys.readouterr().out.splitlines()
+    assert text.endswith("(partial) ❌ test_check: 1 test failing (affected tests)")
+    assert json.loads(doc)["partial"] is True and json.loads(doc)["status"] == "error"
+    daemon.events.close()
