@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 
 import structlog
 
+from autocode_core.config.display import masked_url
 from autocode_core.errors import AutocodeError
 from autocode_core.models import CheckResult, utc_now
 from autocode_core.store import history_queries
@@ -54,17 +55,6 @@ PRUNE_BATCH = 1000
 PRUNE_EVERY = 200
 RETRY_SECONDS = 2.0
 MIGRATION_LOCK = 7_170_417  # pg_advisory_xact_lock key: one migration at a time
-
-
-def masked_url(url: str) -> str:
-    """``url`` without its password (what logs, health and status show)."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _close_all(held: list[Any]) -> None:
