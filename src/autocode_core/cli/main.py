@@ -90,7 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"autocode {_version()}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=argparse.ArgumentParser
+    )
     check = sub.add_parser("check", parents=[common], help="run checks once and print their results")
     check.add_argument("names", nargs="*", metavar="NAME", help="checks to run (default: every enabled one)")
     add_format(check, ["text", "json", "junit", "github"])
