@@ -116,6 +116,10 @@ class HistoryStore:
         """Close the connection (idempotent)."""
         self._file.close()
 
+    def final_flush(self, timeout: float) -> int:
+        """Nothing ever waits in memory here (each run is committed by ``record``): 0."""
+        return 0
+
     # -- writing and reading ----------------------------------------------------
     def record(
         self,
