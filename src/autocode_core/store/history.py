@@ -203,8 +203,8 @@ class HistoryStore:
                     self._counts.pop(check, None)
             until_done(TOO_OLD, (time.time() - self.max_age_days * 86400, PRUNE_BATCH))
             self._counts.clear()  # the age pass may have taken runs of any check
-        if deleted:
-            log.info("history_pruned", deleted=deleted, batches=batches)
+        if deleted:  # the periodic pass usually takes a run or two: worth a line only when big
+            (log.info if deleted >= PRUNE_BATCH else log.debug)("history_pruned", deleted=deleted, batches=batches)
 
     def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Rows of a read; none when the history cannot be read (``health`` says why)."""
