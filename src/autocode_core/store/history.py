@@ -4,9 +4,10 @@ Every check run is one row, committed on its own, so a crash or ``kill -9``
 loses at most the run in progress. WAL mode and a busy timeout let the CLI and
 a running daemon read and write at the same time. Retention is bounded (runs
 per check and age) and deletes in batches of ``PRUNE_BATCH`` rows, each its
-own short transaction (the rule of the PostgreSQL history): a write that finds
-thousands of runs to delete never holds the write lock for long, other
-writers get in between batches. A database written by an older version is migrated in
+own short transaction (the rule of the PostgreSQL history), with a pause of
+``PRUNE_PAUSE`` after each full one: a write that finds thousands of runs to
+delete never holds the write lock for long, and other writers (whose busy
+handler sleeps while they wait) get in between batches. A database written by an older version is migrated in
 place (``history_schema``).
 
 What can go wrong, and what the store does (``sqlite_file``; it never lets a
@@ -59,6 +60,7 @@ __all__ = ["MIGRATIONS", "PRUNE_BATCH", "SCHEMA_VERSION", "HistoryHealth", "Hist
 log = structlog.get_logger("autocode.history")
 PRUNE_EVERY = 200  # every this many writes, retention covers every check and age
 PRUNE_BATCH = 1000  # rows deleted per statement and transaction
+PRUNE_PAUSE = 0.005  # seconds between two full batches, so other writers get the lock
 KEEP_NEWEST = (
     "DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE check_name = ? ORDER BY id DESC LIMIT ? OFFSET ?)"
 )
@@ -189,6 +191,7 @@ class HistoryStore:
                 deleted, batches = deleted + rows, batches + 1
                 if rows < PRUNE_BATCH:
                     return rows
+                time.sleep(PRUNE_PAUSE)  # more to come: let waiting writers in (their busy handler sleeps)
 
         if first == PRUNE_BATCH:
             until_done(KEEP_NEWEST, (name, PRUNE_BATCH, self.max_runs_per_check))
