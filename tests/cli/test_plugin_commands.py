@@ -37,3 +37,14 @@ def test_built_in_commands_and_options_never_look_at_entry_points(hello) -> None
     assert plugin_command(["--help"]) is None
     assert plugin_command([]) is None
     assert plugin_command(["nothing-installed"]) is None
+
+
+def test_help_lists_contributed_commands_without_importing_them(hello, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "contributed commands" in out
+    assert "hello" in out and "hello-cmd 1.0" in out  # its name and distribution
+    assert "worker" in out  # autocode-celery, installed in development
+    assert "hello_cmd" not in sys.modules  # named from the entry point, never imported

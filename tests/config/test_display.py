@@ -45,3 +45,20 @@ def test_every_secret_is_masked_wherever_it_sits(tmp_path) -> None:
     assert "daemon.vault_check.interval_minutes = 5.0" in lines
     assert "disable_plugins = []" in lines
     assert not any(line.startswith("profiles") for line in lines)
+
+
+def test_a_password_in_a_url_setting_is_masked() -> None:
+    config = AutocodeConfig(celery={
+        "broker_url": "redis://:s3cret@broker.internal:6379/0",
+        "result_backend": "redis://autocode:p%40ss@[::1]:6380/1",
+        "queue": "autocode",
+    })
+    data = config_data(config)
+    text = format_config(config)
+    assert data["celery"]["broker_url"] == "redis://:***@broker.internal:6379/0"
+    assert data["celery"]["result_backend"] == "redis://autocode:***@[::1]:6380/1"
+    assert data["celery"]["queue"] == "autocode"
+    for secret in ("s3cret", "p%40ss"):
+        assert secret not in str(data) and secret not in text
+    plain = AutocodeConfig(celery={"broker_url": "redis://broker.internal:6379/0"})
+    assert config_data(plain)["celery"]["broker_url"] == "redis://broker.internal:6379/0"  # nothing to hide

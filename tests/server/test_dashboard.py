@@ -450,3 +450,43 @@ def test_a_change_triggered_run_shows_its_changed_files_and_its_first_answer(
     finally:
         runner.join(10)
         context.close()
+
+
+class RemoteRun(CheckPlugin):
+    """A run as the Celery executor reports it: ``details.executed_on`` names worker and queue."""
+
+    name = "remote_check"
+    interval_minutes = 60
+
+    def execute(self, context: CheckContext) -> CheckResult:
+        where = {"worker": "celery@worker-1", "queue": "test_check", "commit": "0123abc", "received_at": 1.5}
+        return CheckResult(status="success", message="✅ ran remotely", details={"executed_on": where, "passed": 3})
+
+
+def test_where_a_run_executed_is_on_the_card_and_in_its_history(make_server: Any, browser: Any) -> None:
+    from playwright.sync_api import expect
+
+    server = make_server(plugins=[RemoteRun, _ok_check(1)])
+    for name in ("remote_check", "remote_check", "a_fine_01"):
+        server.client.post(f"/api/checks/{name}/run").raise_for_status()
+    context, page, problems = _open(browser, server.url)
+    try:
+        card = page.locator('.card[data-check="remote_check"]')
+        expect(card.locator(".card-meta")).to_contain_text("on celery@worker-1 (queue test_check)")
+        expect(card.locator(".card-details dd")).to_have_text("3")  # the other details stay
+        expect(card.locator(".card-details")).not_to_contain_text("worker-1")  # said once, on the meta line
+        local = page.locator('.card[data-check="a_fine_01"]')
+        expect(local.locator(".card-meta")).to_contain_text("took")
+        expect(local.locator(".card-meta")).not_to_contain_text(" on ")
+        card.locator(".history summary").click()
+        runs = card.locator(".history-table tbody.run")
+        expect(runs).to_have_count(2)
+        expect(card.locator(".history-table th").last).to_have_text("Ran on")
+        expect(runs.first.locator("td").nth(4)).to_have_text("celery@worker-1 (queue test_check)")
+        assert runs.first.locator(".history-message td").get_attribute("colspan") == "5"
+        local.locator(".history summary").click()
+        expect(local.locator(".history-table tbody.run")).to_have_count(1)
+        expect(local.locator(".history-table th")).to_have_count(4)  # local runs: no column for it
+        assert problems == []
+    finally:
+        context.close()

@@ -24,6 +24,19 @@ def test_config_is_the_effective_configuration_with_secrets_masked(make_server: 
     assert "s3cret" not in server.client.get("/api/config").text
 
 
+def test_celery_urls_are_shown_without_password_and_stay_start_only(make_server: Any) -> None:
+    broker = "redis://:br0ker-s3cret@127.0.0.1:6379/0"
+    server = make_server({"celery": {"broker_url": broker, "result_backend": broker.replace("/0", "/1")}})
+    response = server.client.get("/api/config")
+    assert response.json()["celery"]["broker_url"] == "redis://:***@127.0.0.1:6379/0"
+    assert "br0ker-s3cret" not in response.text
+    refused = server.client.patch("/api/config", json={"celery": {"broker_url": "redis://127.0.0.1:1/0"}})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "celery"]
+    assert "applies when the daemon starts" in refused.json()["detail"][0]["msg"]
+    assert server.client.get("/api/config").json()["celery"]["broker_url"] == "redis://:***@127.0.0.1:6379/0"
+
+
 def test_patch_changes_an_interval_live_and_keeps_everything_else(server: Any) -> None:
     before = server.client.get("/api/config").json()
     response = server.client.patch(

@@ -89,6 +89,34 @@ def test_retention_by_count_and_age(tmp_path) -> None:
     store.close()
 
 
+def test_retention_deletes_in_bounded_batches_each_its_own_transaction(tmp_path, monkeypatch) -> None:
+    from structlog.testing import capture_logs
+
+    from autocode_core.store import history
+
+    monkeypatch.setattr(history, "PRUNE_BATCH", 7)
+    db = tmp_path / "h.db"
+    HistoryStore(db).close()
+    old = (utc_now() - timedelta(days=100)).timestamp()
+    with sqlite3.connect(db) as conn:  # 50 old runs and 30 of another check, written by an older daemon
+        conn.executemany("INSERT INTO runs (check_name, status, message, details, started_at) VALUES (?, ?, ?, ?, ?)",
+                         [("old", "success", "old", "{}", old)] * 50 + [("c", "success", "c", "{}", time.time())] * 30)
+    conn.close()
+    store = HistoryStore(db, max_runs_per_check=5, max_age_days=30)
+    statements: list[str] = []
+    store._file.use(lambda conn: conn.set_trace_callback(statements.append), write=False)
+    with capture_logs() as logs:
+        store.record(result("c"))  # the first write of a store prunes everything
+    assert store.count() == 5 and store.list_runs("old") == []
+    deletes = [i for i, s in enumerate(statements) if s.startswith("DELETE")]
+    assert len(deletes) == 4 + 8  # c: 26 rows in batches of 7; old: 50 rows in batches of 7
+    transactions = " ".join(s.split()[0] for s in statements).split("COMMIT")
+    assert max(t.split().count("DELETE") for t in transactions) == 1  # never two batches in one lock
+    pruned = [e for e in logs if e["event"] == "history_pruned"]
+    assert [(e["deleted"], e["batches"]) for e in pruned] == [(26 + 50, 12)]
+    store.close()
+
+
 WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import timedelta
 
 import psycopg
@@ -156,6 +157,57 @@ def test_an_outage_queues_runs_and_flushes_them_when_the_database_returns(postgr
     assert store.flush()
     assert store.health.ok
     assert [r.duration_seconds for r in store.list_runs("c")] == [4, 3, 2, 0.1]
+    store.close()
+
+
+def rows_in(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0])
+
+
+def test_waiting_runs_are_written_when_the_database_returns_without_any_run_or_read(
+    postgres_server, monkeypatch
+) -> None:
+    url = postgres_server.create_database("idle_outage")
+    monkeypatch.setattr(history_postgres, "RETRY_SECONDS", 0.05)
+    store = PostgresHistory(url, project="p")
+    postgres_server.stop()
+    try:
+        for n in range(3):
+            assert store.record(result("c", duration=n)) == 0  # queued
+        assert len(store.pending) == 3
+    finally:
+        postgres_server.start()
+    deadline = time.monotonic() + 10
+    while rows_in(url) < 3 and time.monotonic() < deadline:  # nothing touches the store meanwhile
+        time.sleep(0.05)
+    assert rows_in(url) == 3 and not store.pending
+    assert store.health.ok
+    store.close()
+
+
+def test_the_last_flush_writes_what_it_can_and_logs_what_is_lost(postgres_server, monkeypatch) -> None:
+    from structlog.testing import capture_logs
+
+    url = postgres_server.create_database("final_flush")
+    monkeypatch.setattr(history_postgres, "RETRY_SECONDS", 3600.0)  # only the last flush may write
+    store = PostgresHistory(url, project="p")
+    postgres_server.stop()
+    try:
+        store.record(result("c"))
+        store.record(result("c"))
+        with capture_logs() as logs:
+            started = time.monotonic()
+            assert store.final_flush(timeout=2.0) == 2
+        assert time.monotonic() - started < 5  # bounded: connect_timeout, then give up
+        lost = [e for e in logs if e["event"] == "history_runs_lost"]
+        assert [(e["runs"], e["dropped"]) for e in lost] == [(2, 0)]
+    finally:
+        postgres_server.start()
+    with capture_logs() as logs:
+        assert store.final_flush(timeout=2.0) == 0  # the database is back: written at once
+    assert rows_in(url) == 2
+    assert [e["runs"] for e in logs if e["event"] == "history_queue_flushed"] == [2]
     store.close()
 
 

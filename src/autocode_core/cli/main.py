@@ -17,7 +17,7 @@ from pathlib import Path
 from autocode_core.cli import agents, init
 from autocode_core.cli.common import EXIT_USAGE, add_format, err
 from autocode_core.cli.logs import configure_logging
-from autocode_core.cli.plugin_commands import plugin_command
+from autocode_core.cli.plugin_commands import contributed_help, plugin_command
 from autocode_core.errors import ConfigError, PluginLoadError
 
 __all__ = ["build_parser", "main"]
@@ -73,14 +73,26 @@ def _details(parser: argparse.ArgumentParser, default_items: int = 10, always: b
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """The top-level parser: its help ends with the contributed commands, read only
+    when help is shown (so other commands never scan entry points)."""
+
+    def format_help(self) -> str:
+        self.epilog = contributed_help() or None
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     common = _common()
-    parser = argparse.ArgumentParser(
-        prog="autocode", description="Keep a code base honest: run checks once, or as a daemon."
+    parser = _Parser(
+        prog="autocode", description="Keep a code base honest: run checks once, or as a daemon.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"autocode {_version()}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=argparse.ArgumentParser
+    )
     check = sub.add_parser("check", parents=[common], help="run checks once and print their results")
     check.add_argument("names", nargs="*", metavar="NAME", help="checks to run (default: every enabled one)")
     add_format(check, ["text", "json", "junit", "github"])

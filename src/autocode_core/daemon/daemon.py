@@ -59,6 +59,8 @@ if TYPE_CHECKING:
 __all__ = ["AutocodeDaemon", "Service"]
 
 log = structlog.get_logger("autocode.daemon")
+#: at stop, how long writing the runs that wait for an unreachable history may take
+FINAL_FLUSH_SECONDS = 5.0
 
 #: a long-running part started in the daemon's task group (the HTTP server):
 #: ``async def service(daemon, *, task_status)``, ready once it calls
@@ -219,6 +221,9 @@ class AutocodeDaemon(DaemonRuns, DaemonControls, DaemonViews):
                 services.cancel_scope.cancel()
         finally:
             ran = self._started_at is not None
+            if ran:  # runs waiting for an unreachable history: one last, bounded try
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(self.store.final_flush, FINAL_FLUSH_SECONDS)
             self._state = DaemonState.STOPPED
             self._runtime = self._token = self._stop_event = self._started_at = None
             self.events.close()

@@ -5,7 +5,9 @@ need (status, message, time, duration), the small scalar figures of
 ``details`` (counts, totals, flags), the first ``MAX_FINDINGS`` findings (each
 message cut to ``MAX_MESSAGE``) with their total count, and the end of a
 traceback (``MAX_TRACEBACK`` characters); other lists and long text stay behind
-``GET /api/checks/{name}``.
+``GET /api/checks/{name}``. ``executed_on`` says where a remote executor ran it
+(``{"worker", "queue"}``, ``None`` for a local run; ``executed_on``), and is
+left out of ``summary``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ __all__ = [
     "compact_details",
     "compact_findings",
     "compact_result",
+    "executed_on",
     "full_result",
     "status_payload",
 ]
@@ -140,15 +143,29 @@ def compact_result(result: CheckResult | None) -> dict[str, Any] | None:
     return compact
 
 
+def executed_on(details: Any) -> dict[str, str] | None:
+    """Where a run executed, from its ``details["executed_on"]`` (set by a remote
+    executor such as autocode-celery): ``{"worker": ..., "queue": ...}`` (each text cut
+    to ``MAX_TEXT``), or ``None`` for a local run or a malformed value."""
+    where = details.get("executed_on") if isinstance(details, dict) else None
+    if not isinstance(where, dict) or not isinstance(where.get("worker"), str):
+        return None
+    queue = where.get("queue")
+    return {"worker": _cut(where["worker"], MAX_TEXT), "queue": _cut(queue, MAX_TEXT) if isinstance(queue, str) else ""}
+
+
 def _compact(result: CheckResult) -> dict[str, Any]:
     trace = result.details.get("traceback") if isinstance(result.details, dict) else None
+    summary = compact_details(result.details)
+    summary.pop("executed_on", None)  # shown on its own (the card's meta line)
     return {
         "check_name": result.check_name,
         "status": result.status,
         "message": _cut(result.message),
         "timestamp": result.timestamp.isoformat() if result.timestamp else None,
         "duration_seconds": result.duration_seconds,
-        "summary": compact_details(result.details),
+        "summary": summary,
+        "executed_on": executed_on(result.details),
         "findings": compact_findings(result.findings),
         "findings_total": len(result.findings),
         "traceback": trace[-MAX_TRACEBACK:] if isinstance(trace, str) and trace else None,

@@ -14,6 +14,7 @@ from autocode_core.errors import CheckNotFoundError
 from autocode_core.server.payloads import (
     ApiJSONResponse,
     check_entry,
+    executed_on,
     full_result,
     status_payload,
 )
@@ -74,6 +75,7 @@ async def get_check(request: Request, name: str) -> ApiJSONResponse:
 @router.get(
     "/checks/{name}/history",
     summary="Stored runs of a check, newest first",
+    description="Each run says where it executed: `executed_on` (`{worker, queue}`, null for a local run).",
     responses={404: {"description": "No such check"}},
 )
 async def get_history(
@@ -86,7 +88,10 @@ async def get_history(
 
     def read() -> dict[str, Any]:  # SQLite: off the event loop
         exclude = None if details else {"details", "findings"}
-        runs = [r.model_dump(mode="json", exclude=exclude) for r in daemon.get_history(name, limit)]
+        runs = [
+            r.model_dump(mode="json", exclude=exclude) | {"executed_on": executed_on(r.details)}
+            for r in daemon.get_history(name, limit)
+        ]
         return {"check_name": name, "history_enabled": daemon.history is not None, "runs": runs}
 
     return ApiJSONResponse(await anyio.to_thread.run_sync(read))

@@ -3,7 +3,11 @@
 Every check run is one row, committed on its own, so a crash or ``kill -9``
 loses at most the run in progress. WAL mode and a busy timeout let the CLI and
 a running daemon read and write at the same time. Retention is bounded (runs
-per check and age). A database written by an older version is migrated in
+per check and age) and deletes in batches of ``PRUNE_BATCH`` rows, each its
+own short transaction (the rule of the PostgreSQL history), with a pause of
+``PRUNE_PAUSE`` after each full one: a write that finds thousands of runs to
+delete never holds the write lock for long, and other writers (whose busy
+handler sleeps while they wait) get in between batches. A database written by an older version is migrated in
 place (``history_schema``).
 
 What can go wrong, and what the store does (``sqlite_file``; it never lets a
@@ -33,6 +37,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import structlog
+
 from autocode_core.errors import StorageError
 from autocode_core.models import CheckResult, utc_now
 from autocode_core.store import history_queries, sqlite_file
@@ -49,9 +55,16 @@ from autocode_core.store.history_schema import (
     verify_schema,
 )
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "HistoryHealth", "HistorySchemaError", "HistoryStore", "RunRecord"]
+__all__ = ["MIGRATIONS", "PRUNE_BATCH", "SCHEMA_VERSION", "HistoryHealth", "HistorySchemaError", "HistoryStore", "RunRecord"]
 
-PRUNE_EVERY = 200
+log = structlog.get_logger("autocode.history")
+PRUNE_EVERY = 200  # every this many writes, retention covers every check and age
+PRUNE_BATCH = 1000  # rows deleted per statement and transaction
+PRUNE_PAUSE = 0.005  # seconds between two full batches, so other writers get the lock
+KEEP_NEWEST = (
+    "DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE check_name = ? ORDER BY id DESC LIMIT ? OFFSET ?)"
+)
+TOO_OLD = "DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE started_at < ? LIMIT ?)"
 
 
 class HistoryStore:
@@ -105,6 +118,10 @@ class HistoryStore:
         """Close the connection (idempotent)."""
         self._file.close()
 
+    def final_flush(self, timeout: float) -> int:
+        """Nothing ever waits in memory here (each run is committed by ``record``): 0."""
+        return 0
+
     # -- writing and reading ----------------------------------------------------
     def record(
         self,
@@ -129,7 +146,7 @@ class HistoryStore:
         name = result.check_name
         prune_all = (self._inserts + 1) % PRUNE_EVERY == 1
 
-        def insert(conn: sqlite3.Connection) -> tuple[int, int]:
+        def insert(conn: sqlite3.Connection) -> tuple[int, int, int]:
             cursor = conn.execute(
                 f"INSERT INTO runs ({INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (run_id) WHERE run_id IS NOT NULL DO NOTHING",
@@ -137,28 +154,60 @@ class HistoryStore:
                  plugin, plugin_version, trigger, findings, self.project, run_id),
             )
             if cursor.rowcount == 0:  # recorded already
-                return 0, self._counts.get(name, 0)
+                return 0, self._counts.get(name, 0), 0
             count = self._counts.get(name)
             if count is None:
                 count = conn.execute("SELECT COUNT(*) FROM runs WHERE check_name = ?", (name,)).fetchone()[0]
             else:
                 count += 1
-            # other processes may insert too: the periodic pass catches what the estimate misses
+            # other processes may insert too: the periodic pass catches what the estimate misses;
+            # the first batch goes with the insert (usually the one run past the limit)
+            deleted = 0
             if count > self.max_runs_per_check or prune_all:
-                conn.execute(
-                    "DELETE FROM runs WHERE check_name = ? AND id <= (SELECT id FROM runs WHERE check_name = ?"
-                    " ORDER BY id DESC LIMIT 1 OFFSET ?)",
-                    (name, name, self.max_runs_per_check),
-                )
-                count = min(count, self.max_runs_per_check)
-            if prune_all:  # in float seconds: no date overflow whatever the setting
-                conn.execute("DELETE FROM runs WHERE started_at < ?", (time.time() - self.max_age_days * 86400,))
-            return int(cursor.lastrowid or 0), count
+                deleted = conn.execute(KEEP_NEWEST, (name, PRUNE_BATCH, self.max_runs_per_check)).rowcount
+                count = max(count - deleted, 0)
+            return int(cursor.lastrowid or 0), count, deleted
 
-        row_id, count = self._file.transaction(insert)
+        row_id, count, deleted = self._file.transaction(insert)
         self._counts[name] = count
         self._inserts += 1
+        if deleted == PRUNE_BATCH or prune_all:
+            try:
+                self._prune(name, first=deleted, everything=prune_all)
+            except StorageError as exc:  # the run is stored: retention tries again on a later write
+                log.warning("history_prune_failed", error=str(exc))
         return row_id
+
+    def _prune(self, name: str, *, first: int, everything: bool) -> None:
+        """Retention past the insert's first batch, ``PRUNE_BATCH`` rows per transaction:
+        the rest of ``name``'s surplus, then (``everything``) every other check's and the
+        runs older than ``max_age_days`` (in float seconds: no date overflow)."""
+        deleted, batches = first, 1
+
+        def until_done(sql: str, args: tuple[Any, ...]) -> int:
+            nonlocal deleted, batches
+            while True:
+                rows: int = self._file.transaction(lambda conn: conn.execute(sql, args).rowcount)
+                deleted, batches = deleted + rows, batches + 1
+                if rows < PRUNE_BATCH:
+                    return rows
+                time.sleep(PRUNE_PAUSE)  # more to come: let waiting writers in (their busy handler sleeps)
+
+        if first == PRUNE_BATCH:
+            until_done(KEEP_NEWEST, (name, PRUNE_BATCH, self.max_runs_per_check))
+            self._counts.pop(name, None)  # counted again on the next write
+        if everything:
+            others = self._file.use(
+                lambda conn: [r[0] for r in conn.execute("SELECT DISTINCT check_name FROM runs")], write=False
+            )
+            for check in others:
+                if check != name:
+                    until_done(KEEP_NEWEST, (check, PRUNE_BATCH, self.max_runs_per_check))
+                    self._counts.pop(check, None)
+            until_done(TOO_OLD, (time.time() - self.max_age_days * 86400, PRUNE_BATCH))
+            self._counts.clear()  # the age pass may have taken runs of any check
+        if deleted:  # the periodic pass usually takes a run or two: worth a line only when big
+            (log.info if deleted >= PRUNE_BATCH else log.debug)("history_pruned", deleted=deleted, batches=batches)
 
     def _query(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Rows of a read; none when the history cannot be read (``health`` says why)."""

@@ -12,10 +12,14 @@ its project. Needs the ``postgres`` extra (psycopg 3).
   transaction each, never a long lock on the table.
 * **An outage** never stops the checks: a run that cannot be written waits in
   memory (``outage_queue`` runs at most, oldest dropped first past that, each
-  drop counted and logged) and is written, in order, before the next run once
-  the database answers again (``flush`` does it on demand). Meanwhile
-  ``health`` names the problem, so readiness says ``degraded``; reads answer
-  nothing. A reconnection is tried at most every ``RETRY_SECONDS``.
+  drop counted and logged) and is written, in order, as soon as the database
+  answers again: before the next run or read, or by the store's own retry
+  thread (``RetryTimer``, every ``RETRY_SECONDS`` while runs wait), so an idle
+  daemon writes them too (``flush`` does it on demand). Meanwhile ``health``
+  names the problem, so readiness says ``degraded``; reads answer nothing. A
+  reconnection is tried at most every ``RETRY_SECONDS``. When the daemon stops,
+  ``final_flush`` tries once more, for a bounded time, and logs how many runs
+  are lost (``history_runs_lost``) if the database is still away.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from typing import Any, TypeVar
 
 import structlog
 
+from autocode_core.config.display import masked_url
 from autocode_core.errors import AutocodeError
 from autocode_core.models import CheckResult, utc_now
 from autocode_core.store import history_queries
@@ -45,6 +50,7 @@ from autocode_core.store.history_schema import (
     RunRecord,
     run_record,
 )
+from autocode_core.store.retry_timer import RetryTimer
 
 __all__ = ["PRUNE_BATCH", "PostgresHistory", "masked_url"]
 
@@ -54,17 +60,6 @@ PRUNE_BATCH = 1000
 PRUNE_EVERY = 200
 RETRY_SECONDS = 2.0
 MIGRATION_LOCK = 7_170_417  # pg_advisory_xact_lock key: one migration at a time
-
-
-def masked_url(url: str) -> str:
-    """``url`` without its password (what logs, health and status show)."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def _close_all(held: list[Any]) -> None:
@@ -122,6 +117,7 @@ class PostgresHistory:
         self._next_try = 0.0
         self._inserts = 0
         self._counts: dict[str, int] = {}
+        self._retry = RetryTimer(self.flush, lambda: RETRY_SECONDS, "autocode-history-retry")
         self._use(lambda conn: None)  # connect and migrate now: a wrong schema is known at start
 
     # -- health and connection -------------------------------------------------------
@@ -133,6 +129,7 @@ class PostgresHistory:
 
     def close(self) -> None:
         """Close the connection (idempotent); queued runs are lost (logged)."""
+        self._retry.stop()
         with self._lock:
             if self.pending:
                 log.warning("history_queue_discarded", url=self.path, runs=len(self.pending))
@@ -167,8 +164,9 @@ class PostgresHistory:
             raise
         return conn
 
-    def _use(self, work: Callable[[Any], T]) -> T | None:
-        """``work(connection)``, first writing the queued runs; ``None`` while unreachable."""
+    def _use(self, work: Callable[[Any], T], deadline: float | None = None) -> T | None:
+        """``work(connection)``, first writing the queued runs (those it can before the
+        ``time.monotonic()`` ``deadline``); ``None`` while unreachable."""
         with self._lock:
             if not self._held:
                 if time.monotonic() < self._next_try:
@@ -180,7 +178,7 @@ class PostgresHistory:
                     return None
             conn = self._held[0]
             try:
-                self._flush_pending(conn)
+                self._flush_pending(conn, deadline)
                 answer = work(conn)
             except (self._psycopg.OperationalError, self._psycopg.InterfaceError) as exc:
                 _close_all(self._held)
@@ -211,8 +209,26 @@ class PostgresHistory:
         self._use(lambda conn: None)
         return not self.pending
 
-    def _flush_pending(self, conn: Any) -> None:
-        while self.pending:
+    def final_flush(self, timeout: float) -> int:
+        """The last try before the process ends (the daemon stops): write the waiting runs,
+        taking at most ``timeout`` seconds past the connection (bounded by its
+        ``connect_timeout``); logs and returns how many are still waiting (lost if the
+        process ends). The retry thread goes on (the daemon may start again)."""
+        with self._lock:
+            if not self.pending:
+                return 0
+            waiting = len(self.pending)
+            self._next_try = 0.0  # no waiting for the retry interval: this is the last chance
+            self._use(lambda conn: None, deadline=time.monotonic() + timeout)
+            if self.pending:
+                log.error("history_runs_lost", url=self.path, runs=len(self.pending), dropped=self.dropped,
+                          problem=self._problem)
+            else:
+                log.info("history_queue_flushed", url=self.path, runs=waiting)
+            return len(self.pending)
+
+    def _flush_pending(self, conn: Any, deadline: float | None = None) -> None:
+        while self.pending and (deadline is None or time.monotonic() < deadline):
             self._insert(conn, self.pending[0])
             self.pending.popleft()
 
@@ -244,6 +260,7 @@ class PostgresHistory:
                     log.warning("history_run_dropped", check=result.check_name, dropped=self.dropped)
                 if self._queue_limit:
                     self.pending.append(row)
+                    self._retry.ensure_running()
                 self._describe()
                 return 0
             self._inserts += 1

@@ -198,6 +198,11 @@ class ResultStore:
             store.put(error_result(info.check or info.name, message, "load_error", plugin=info.name))
         return store
 
+    def final_flush(self, timeout: float) -> int:
+        """The daemon stops: write the runs an unreachable history keeps in memory, within
+        ``timeout`` seconds (``HistoryBackend.final_flush``); how many are still waiting."""
+        return self._history.final_flush(timeout) if self._history is not None else 0
+
     def close(self) -> None:
         """Close the history database (idempotent)."""
         if self._history is not None:

@@ -313,12 +313,20 @@ function runTime(iso) {
   return date.toLocaleString([], today ? RUN_TIME : RUN_DATE);
 }
 
-/** One run per two rows: time, trigger, status, duration; then its message across the table. */
+/** Where a remote executor ran a run: "worker (queue name)". */
+function ranOn(executedOn) {
+  return executedOn.queue ? `${executedOn.worker} (queue ${executedOn.queue})` : executedOn.worker;
+}
+
+/** One run per two rows: time, trigger, status, duration (and where it ran, when any run
+ * went to a remote worker); then its message across the table. */
 function historyTable(runs) {
   const table = el("table", "history-table");
   table.append(el("caption", "", `Last ${num(runs.length)} runs, newest first, in your time zone`));
+  const remote = runs.some((run) => run.executed_on);
+  const columns = ["Time", "Trigger", "Status", "Duration", ...(remote ? ["Ran on"] : [])];
   const head = el("tr");
-  for (const name of ["Time", "Trigger", "Status", "Duration"]) {
+  for (const name of columns) {
     const th = el("th", name === "Duration" ? "num" : "", name);
     th.scope = "col";
     head.append(th);
@@ -334,9 +342,10 @@ function historyTable(runs) {
     const time = el("td", "nowrap", run.timestamp ? runTime(run.timestamp) : "–");
     if (run.timestamp) time.title = localTime(run.timestamp);
     row.append(time, el("td", "", run.trigger || "–"), status, el("td", "nowrap num", duration(run.duration_seconds)));
+    if (remote) row.append(el("td", "", run.executed_on ? ranOn(run.executed_on) : "here"));
     const message = el("tr", "history-message");
     const cell = el("td", "", run.message);
-    cell.colSpan = 4;
+    cell.colSpan = columns.length;
     message.append(cell);
     body.append(row, message);
     table.append(body);

@@ -252,6 +252,7 @@ function renderCard(name) {
   card.querySelector(".card-message").textContent = result ? result.message : entry.description || "Not run yet.";
   const meta = [`last run ${when(result && result.timestamp)}`];
   if (result) meta.push(`took ${duration(result.duration_seconds)}`);
+  if (result && result.executed_on) meta.push(`on ${ranOn(result.executed_on)}`);
   if (entry.loaded && !v.sched) meta.push(`next ${entry.next_run ? when(entry.next_run) : "–"}`);
   card.querySelector(".card-meta").textContent = meta.join(" · ");
   renderFindings(card, result);
