@@ -141,10 +141,11 @@ def pure_moves(raw: bytes) -> set[tuple[str, str]]:
 
 def parse_git_log(
     raw: bytes,
-    strip: Callable[[str], str | None] = lambda p: p,
+    strip: Callable[[str], str | None] | None = None,
     moves: set[tuple[str, str]] | None = None,
 ) -> GitLog:
-    """Parse the raw output; ``strip`` maps a repository path to a project path (or ``None``).
+    """Parse the raw output; ``strip`` maps a repository path to a project path (or ``None``;
+    ``strip=None``: paths are kept as they are).
 
     :param moves: ``(sha, repository path)`` additions that were pure renames
         from outside the pathspec (``pure_moves``): touches, not changes.
@@ -158,29 +159,45 @@ def parse_git_log(
         last = len(records) - 1
         log.parents = [[i + 1] if r[2] and i < last else [] for i, r in enumerate(records)]
     alias: dict[str, str] = {}  # historical path -> path of the same file today
+    touches, changes, added = log.touches, log.changes, log.added
+    commits = log.commits
     for index, (sha, stamp, parents, entries) in enumerate(records):
-        log.commits.append(Commit(sha, stamp))
+        commits.append(Commit(sha, stamp))
         for status, old, new in entries:
             kind = status[0]
-            new_p = strip(new)
+            new_p = strip(new) if strip is not None else new
             if old is not None:
-                old_p = strip(old)
+                old_p = strip(old) if strip is not None else old
                 for p in (old_p, new_p):
                     if p is not None:
-                        _add(log.touches, p, index)
+                        _add(touches, p, index)
                 if new_p is None:
                     continue
                 current = alias.get(new_p, new_p)
                 if kind == "C" or status[1:] != "100":
-                    _add(log.changes, current, index)
+                    _add(changes, current, index)
                 if kind == "R" and old_p is not None:
                     alias[old_p] = current
                 continue
             if new_p is None:
                 continue
-            _add(log.touches, new_p, index)
+            # _add(touches, new_p, index) and _add(changes, ...), inlined: the hot path
+            seen = touches.get(new_p)
+            if seen is None:
+                touches[new_p] = [index]
+            elif seen[-1] != index:
+                seen.append(index)
             if kind == "A" and parents:
-                log.added.setdefault(index, []).append(new)
+                found = added.get(index)
+                if found is None:
+                    added[index] = [new]
+                else:
+                    found.append(new)
             if kind != "D" and not (moves and kind == "A" and (sha, new) in moves):
-                _add(log.changes, alias.get(new_p, new_p), index)
+                current = alias.get(new_p, new_p) if alias else new_p
+                seen = changes.get(current)
+                if seen is None:
+                    changes[current] = [index]
+                elif seen[-1] != index:
+                    seen.append(index)
     return log

@@ -151,7 +151,9 @@ def _parse_staged(data: bytes, strip: Callable[[str], str | None], snap: GitSnap
         (snap.deleted if status[0] == "D" else snap.dirty).add(path)
 
 
-def _read_log(git: GitRunner, specs: list[str], strip: Callable[[str], str | None]) -> GitLog:
+def _read_log(
+    git: GitRunner, specs: list[str], strip: Callable[[str], str | None] | None
+) -> GitLog:
     """``git log`` over ``specs``, then ``git diff-tree`` for the commits that added files."""
     log = git.run(log_command(specs), check=False)
     if log.returncode != 0:
@@ -240,7 +242,7 @@ def read_git_snapshot(
     if cached is not None:
         snap.log = cached
     else:
-        snap.log = _read_log(git, specs, strip)
+        snap.log = _read_log(git, specs, strip if prefix else None)
         snap.log_read = True
         if log_store is not None and key is not None and snap.head is not None:
             log_store.clear()
