@@ -7,7 +7,8 @@
 2. ``git ls-files`` (the project's files as git sees them: tracked and
    untracked, not ignored, with deletions and unstaged changes; the toolkit's
    ``list_project_files``),
-3. ``git diff --cached --name-status`` (staged changes and deletions),
+3. ``git diff --cached --name-status`` (staged changes and deletions; in a
+   thread, at the same time as steps 1 and 2),
 4. one ``git log --name-status --parents`` over the folders of interest,
 5. one ``git diff-tree --stdin`` over the commits of that log that added
    files (when there are any): an addition that is a pure rename from outside
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from autocode_core.toolkit import (
@@ -205,24 +207,28 @@ def read_git_snapshot(
     :raises GitNotFoundError: git is not installed.
     :raises GitError: a git command failed for another reason.
     """
-    tree = find_work_tree(git)
-    prefix = tree.prefix
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the staged diff runs while the work tree is found and listed; its
+        # result (or error) is only read once both succeeded
+        staged = pool.submit(git, STAGED_COMMAND)
+        tree = find_work_tree(git)
+        prefix = tree.prefix
 
-    def strip(path: str) -> str | None:
-        if not prefix:
-            return path
-        return path[len(prefix) :] if path.startswith(prefix) else None
+        def strip(path: str) -> str | None:
+            if not prefix:
+                return path
+            return path[len(prefix) :] if path.startswith(prefix) else None
 
-    listing = list_project_files(git.cwd, git, keep=keep, state_dir=state_dir, modified=True)
-    if listing.source != "git":
-        raise GitError(f"git ls-files failed: {listing.git_problem}")
-    snap = GitSnapshot(
-        tracked=set(listing.tracked),
-        untracked=set(listing.untracked),
-        deleted=set(listing.deleted),
-        dirty=set(listing.modified),
-    )
-    _parse_staged(git(STAGED_COMMAND), strip, snap)
+        listing = list_project_files(git.cwd, git, keep=keep, state_dir=state_dir, modified=True)
+        if listing.source != "git":
+            raise GitError(f"git ls-files failed: {listing.git_problem}")
+        snap = GitSnapshot(
+            tracked=set(listing.tracked),
+            untracked=set(listing.untracked),
+            deleted=set(listing.deleted),
+            dirty=set(listing.modified),
+        )
+        _parse_staged(staged.result(), strip, snap)
     snap.tracked -= snap.deleted
     snap.dirty &= snap.tracked
     if (
