@@ -47,10 +47,12 @@ def _snapshot(
     roots: list[str],
     state_dir: str,
     cache: RunCache | None,
+    built: list[ProjectLayout],
 ) -> tuple[GitSnapshot | None, str | None]:
     """The git snapshot, or ``None`` and the reason to fall back to file times.
 
-    ``roots`` receives the code folders discovered from git's file list.
+    ``roots`` receives the code folders discovered from git's file list;
+    ``built`` the ``ProjectLayout`` of its files, built while ``git log`` runs.
     """
     if settings.history == "mtime":
         return None, "history = 'mtime' in the settings"
@@ -66,6 +68,7 @@ def _snapshot(
             keep=_keep(settings),
             state_dir=state_dir,
             log_store=cache.logs if cache is not None else None,
+            meanwhile=lambda snap: built.append(ProjectLayout.build(snap.files, settings, roots)),
         )
         return snapshot, None
     except (NotAGitRepositoryError, GitNotFoundError) as exc:
@@ -124,10 +127,11 @@ def check_docs(
     roots: list[str] = []
     cache = load_cache(cache_dir) if cache_dir is not None else None
     git = git or GitRunner(root)
-    snapshot, note = _snapshot(root, settings, git, roots, state_dir, cache)
+    built: list[ProjectLayout] = []
+    snapshot, note = _snapshot(root, settings, git, roots, state_dir, cache, built)
     if snapshot is not None:
         files = snapshot.files
-        project = ProjectLayout.build(files, settings, roots)
+        project = built[0] if built else ProjectLayout.build(files, settings, roots)
     else:
         listing = list_project_files(root, keep=_keep(settings), state_dir=state_dir)
         files = set(listing.files)

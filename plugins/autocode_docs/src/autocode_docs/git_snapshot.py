@@ -154,10 +154,22 @@ def _parse_staged(data: bytes, strip: Callable[[str], str | None], snap: GitSnap
 
 
 def _read_log(
-    git: GitRunner, specs: list[str], strip: Callable[[str], str | None] | None
+    git: GitRunner,
+    specs: list[str],
+    strip: Callable[[str], str | None] | None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> GitLog:
-    """``git log`` over ``specs``, then ``git diff-tree`` for the commits that added files."""
-    log = git.run(log_command(specs), check=False)
+    """``git log`` over ``specs``, then ``git diff-tree`` for the commits that added files.
+
+    ``meanwhile`` runs in this thread while git writes the log (git runs in another).
+    """
+    if meanwhile is None:
+        log = git.run(log_command(specs), check=False)
+    else:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            running = pool.submit(git.run, log_command(specs), check=False)
+            meanwhile()
+            log = running.result()
     if log.returncode != 0:
         if head_commit(git) is not None:
             raise GitError.from_completed(log_command(specs), log)
@@ -189,6 +201,7 @@ def read_git_snapshot(
     keep: Iterable[str] = (),
     state_dir: str | None = ".autocode",
     log_store: dict[str, GitLog] | None = None,
+    meanwhile: Callable[[GitSnapshot], None] | None = None,
 ) -> GitSnapshot:
     """Read tracked/untracked/changed files and history in a bounded number of git calls.
 
@@ -202,6 +215,9 @@ def read_git_snapshot(
         runs (``run_cache``): with one for the current ``HEAD`` no ``git log``
         runs; a new log replaces the store's content. Costs one ``git
         rev-parse HEAD``; not used in shallow clones.
+    :param meanwhile: called once with the snapshot when its file sets are
+        final and its log is not read yet, while ``git log`` runs (in a
+        thread: the caller's own work overlaps git's); exceptions propagate.
     :raises NotAGitRepositoryError: the project root is not in a git work
         tree, or the enclosing repository ignores it.
     :raises GitNotFoundError: git is not installed.
@@ -246,9 +262,16 @@ def read_git_snapshot(
         key = "\0".join([snap.head or "", prefix, *specs])
     cached = log_store.get(key) if log_store is not None and key is not None else None
     if cached is not None:
+        if meanwhile is not None:
+            meanwhile(snap)
         snap.log = cached
     else:
-        snap.log = _read_log(git, specs, strip if prefix else None)
+        snap.log = _read_log(
+            git,
+            specs,
+            strip if prefix else None,
+            None if meanwhile is None else lambda: meanwhile(snap),
+        )
         snap.log_read = True
         if log_store is not None and key is not None and snap.head is not None:
             log_store.clear()

@@ -144,12 +144,21 @@ class GitHistory:
     @staticmethod
     def _commits_by_folder(snapshot: GitSnapshot, layout: Layout) -> dict[str | None, list[int]]:
         """Folder (``None``: the whole project) -> sorted commits touching code under it."""
+        by_parent: dict[str, set[int]] = {}  # parent folder -> commits touching its code
+        example: dict[str, str] = {}  # parent folder -> one code path in it
+        touches = snapshot.log.touches
+        for path in layout.code_files(touches):
+            parent = path.rpartition("/")[0]
+            commits = by_parent.get(parent)
+            if commits is None:
+                by_parent[parent] = set(touches[path])
+                example[parent] = path
+            else:
+                commits.update(touches[path])
         found: dict[str | None, set[int]] = {None: set()}
-        for path, commits in snapshot.log.touches.items():
-            if not layout.is_code(path):
-                continue
+        for parent, commits in by_parent.items():
             found[None].update(commits)
-            for folder in layout.folders_of(path):
+            for folder in layout.folders_of(example[parent]):
                 found.setdefault(folder, set()).update(commits)
         return {folder: sorted(commits) for folder, commits in found.items()}
 

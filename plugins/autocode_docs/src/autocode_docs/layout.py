@@ -60,6 +60,7 @@ class Layout:
         key, _, after = rest.partition("}")
         self._template = (before, key, after)
         self.extensions = sorted(settings.file_extensions, key=len, reverse=True)
+        self._ext_tuple = tuple(self.extensions)
         self.skip_files = frozenset(settings.skip_files)
         self.roots = sorted(set(roots))
         self._root_set = frozenset(self.roots)
@@ -108,6 +109,8 @@ class Layout:
         The folder rules are judged once per folder (``_code_folder``); per
         file only the extension, the docs folder and the user's patterns.
         """
+        if not path.endswith(self._ext_tuple):
+            return False
         found = self._is_code.get(path)
         if found is None:
             if path in self._root_set or path == self.docs_dir:
@@ -124,6 +127,11 @@ class Layout:
                 )
             self._is_code[path] = found
         return found
+
+    def code_files(self, paths: Iterable[str]) -> list[str]:
+        """The paths among ``paths`` that ``is_code`` accepts, in their order."""
+        exts, is_code = self._ext_tuple, self.is_code
+        return [p for p in paths if p.endswith(exts) and is_code(p)]
 
     def _code_folder(self, folder: str) -> bool:
         """True if a file directly in ``folder`` passes the folder rules of
@@ -273,7 +281,7 @@ class ProjectLayout:
         """
         files = sorted(set(files))
         layout = Layout(settings, discover_code_roots(files, settings) if roots is None else roots)
-        code = [p for p in files if layout.is_code(p)]
+        code = layout.code_files(files)
         project = cls(layout=layout, code_files=code)
         by_doc: dict[str, list[str]] = {}
         folders: dict[str, list[str]] = {}
