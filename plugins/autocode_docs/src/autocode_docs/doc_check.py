@@ -141,7 +141,8 @@ def check_docs(
         history = GitHistory(root, snapshot, project.layout)
     else:
         history = MtimeHistory(root, note)
-    docs = sorted(f for f in files if project.layout.in_docs(f))
+    top = settings.docs_dir  # Layout.in_docs, inlined
+    docs = sorted(f for f in files if f.startswith(top + "/") or f == top) if top else sorted(files)
     settings_key = settings.model_dump_json()
     only = None
     if cache is not None and snapshot is not None and changed_paths is not None:

@@ -48,6 +48,10 @@ class Verdict:
     unknown: bool = False
 
 
+#: the verdict of a document that has seen all of its code (shared: verdicts are frozen)
+_CURRENT = Verdict(outdated=False, commits_behind=0)
+
+
 def iso_time(seconds: float) -> str:
     """Unix time as an ISO 8601 UTC string, to the second."""
     return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
@@ -166,6 +170,8 @@ class GitHistory:
         """Code commits the document has not seen (ancestry), and what they prove."""
         doc_commits = self.snapshot.log.changes.get(doc, [])
         unseen = self.ancestry.unseen(code_commits, doc_commits)
+        if not unseen and not uncommitted and not self.snapshot.shallow:
+            return _CURRENT
         boundary = self.snapshot.boundary
         known = [c for c in unseen if c not in boundary] if boundary else unseen
         unknown = False
@@ -181,14 +187,14 @@ class GitHistory:
 
     def file_verdict(self, code: str, doc: str) -> Verdict:
         if self.snapshot.is_changed(doc):
-            return Verdict(outdated=False, commits_behind=0)
+            return _CURRENT
         commits = self.snapshot.log.changes.get(code, [])
         return self._verdict(commits, doc, self.snapshot.is_changed(code))
 
     def folder_verdict(self, folder: str | None, codes: list[str], doc: str) -> Verdict:
         """``folder=None`` is the project index: it follows tracked code only."""
         if self.snapshot.is_changed(doc):
-            return Verdict(outdated=False, commits_behind=0)
+            return _CURRENT
         if folder is None:
             uncommitted = any(c in self.snapshot.dirty for c in codes)
         else:
