@@ -10,6 +10,9 @@ against the history, writes the docs index when configured, and returns the
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +122,50 @@ def check_docs(
         (``incremental.affected_docs``); the answer is the full run's.
     :raises PluginError: the project root is not a folder, history is forced
         to git outside a repository, or git failed unexpectedly.
+
+    Python's cyclic garbage collector is paused for the run (``_gc_paused``):
+    the run builds many small objects that all live until it ends, and
+    collecting them part way costs about a third of its Python time on large
+    projects.
     """
+    with _gc_paused():
+        return _check_docs(
+            root,
+            settings,
+            git=git,
+            state_dir=state_dir,
+            cache_dir=cache_dir,
+            changed_paths=changed_paths,
+        )
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Disable the cyclic garbage collector inside the block, if it was enabled.
+
+    The collector is process-wide: the block that found it enabled enables it
+    again when it ends (so overlapping runs in threads never leave it off).
+    """
+    was_enabled = gc.isenabled()
+    if was_enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _check_docs(
+    root: Path,
+    settings: DocCheckSettings | None = None,
+    *,
+    git: GitRunner | None = None,
+    state_dir: str = ".autocode",
+    cache_dir: Path | None = None,
+    changed_paths: frozenset[str] | None = None,
+) -> CheckResult:
+    """``check_docs`` with the collector left as it is."""
     settings = settings or DocCheckSettings()
     root = Path(root)
     if not root.is_dir():
