@@ -114,6 +114,26 @@ def _records(raw: bytes) -> list[Record]:
     return out
 
 
+def _parent_indexes(records: list[Record]) -> list[list[int]]:
+    """Each record's listed parents as log indexes (parents outside the log left out).
+
+    A single parent that is the next record (most commits of a date-ordered
+    log) is recognised without the sha -> index table.
+    """
+    shas = [r[0] for r in records]
+    last = len(records) - 1
+    index_of: dict[str, int] | None = None
+    out: list[list[int]] = []
+    for i, (_sha, _stamp, parents, _entries) in enumerate(records):
+        if len(parents) == 1 and i < last and parents[0] == shas[i + 1]:
+            out.append([i + 1])
+            continue
+        if index_of is None:
+            index_of = {sha: j for j, sha in enumerate(shas)}
+        out.append([index_of[p] for p in parents if p in index_of])
+    return out
+
+
 def pure_moves(raw: bytes) -> set[tuple[str, str]]:
     """``(sha, new path)`` of every 100% rename in ``git diff-tree --stdin -z -M
     --name-status -r --diff-filter=R`` output (paths as git prints them)."""
@@ -153,8 +173,7 @@ def parse_git_log(
     log = GitLog()
     records = _records(raw)
     if any(len(parents) > 1 for _sha, _stamp, parents, _entries in records):
-        index_of = {sha: i for i, (sha, *_rest) in enumerate(records)}
-        log.parents = [[index_of[p] for p in r[2] if p in index_of] for r in records]
+        log.parents = _parent_indexes(records)
     else:  # one chain: each commit's parent, if listed, is the next one
         last = len(records) - 1
         log.parents = [[i + 1] if r[2] and i < last else [] for i, r in enumerate(records)]
