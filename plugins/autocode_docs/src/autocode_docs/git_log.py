@@ -31,7 +31,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["Commit", "GitLog", "parse_git_log", "pure_moves"]
+__all__ = [
+    "Commit",
+    "GitLog",
+    "adding_commits",
+    "log_records",
+    "parse_git_log",
+    "pure_moves",
+]
 
 _SHA = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
@@ -159,19 +166,44 @@ def pure_moves(raw: bytes) -> set[tuple[str, str]]:
     return found
 
 
+def log_records(raw: bytes) -> list[Record]:
+    """The raw output split into records (for ``adding_commits`` and ``parse_git_log``)."""
+    return _records(raw)
+
+
+def adding_commits(
+    records: list[Record], strip: Callable[[str], str | None] | None = None
+) -> list[str]:
+    """The shas of the commits ``parse_git_log(..., strip).added`` lists, in log order
+    (found before the full parse, so ``git diff-tree`` can run meanwhile)."""
+    found = []
+    for sha, _stamp, parents, entries in records:
+        if not parents:
+            continue
+        for status, old, new in entries:
+            if status[0] == "A" and old is None and (strip is None or strip(new) is not None):
+                found.append(sha)
+                break
+    return found
+
+
 def parse_git_log(
     raw: bytes,
     strip: Callable[[str], str | None] | None = None,
     moves: set[tuple[str, str]] | None = None,
+    *,
+    records: list[Record] | None = None,
 ) -> GitLog:
     """Parse the raw output; ``strip`` maps a repository path to a project path (or ``None``;
     ``strip=None``: paths are kept as they are).
 
     :param moves: ``(sha, repository path)`` additions that were pure renames
         from outside the pathspec (``pure_moves``): touches, not changes.
+    :param records: ``log_records(raw)`` if already read (``raw`` is then not read).
     """
     log = GitLog()
-    records = _records(raw)
+    if records is None:
+        records = _records(raw)
     if any(len(parents) > 1 for _sha, _stamp, parents, _entries in records):
         log.parents = _parent_indexes(records)
     else:  # one chain: each commit's parent, if listed, is the next one

@@ -11,8 +11,9 @@
    thread, at the same time as steps 1 and 2),
 4. one ``git log --name-status --parents`` over the folders of interest,
 5. one ``git diff-tree --stdin`` over the commits of that log that added
-   files (when there are any): an addition that is a pure rename from outside
-   the log's folders (code moved into the project) is not a content change,
+   files (when there are any; it runs while the log is parsed): an addition
+   that is a pure rename from outside the log's folders (code moved into the
+   project) is not a content change,
 
 plus ``git rev-parse --verify HEAD`` when a ``log_store`` is given (a log
 cached for that ``HEAD`` replaces steps 4 and 5) or when the log fails (a
@@ -44,7 +45,13 @@ from autocode_core.toolkit import (
     head_commit,
     list_project_files,
 )
-from autocode_docs.git_log import GitLog, parse_git_log, pure_moves
+from autocode_docs.git_log import (
+    GitLog,
+    adding_commits,
+    log_records,
+    parse_git_log,
+    pure_moves,
+)
 
 __all__ = ["MOVES_COMMAND", "STAGED_COMMAND", "GitSnapshot", "log_command", "read_git_snapshot"]
 
@@ -174,12 +181,17 @@ def _read_log(
         if head_commit(git) is not None:
             raise GitError.from_completed(log_command(specs), log)
         return GitLog()  # no commits yet
-    parsed = parse_git_log(log.stdout, strip)
-    if parsed.added:
-        shas = "".join(parsed.commits[i].sha + "\n" for i in sorted(parsed.added))
-        moved = pure_moves(git.run(MOVES_COMMAND, input=shas.encode()).stdout)
-        if moved:
-            parsed = parse_git_log(log.stdout, strip, moved)
+    records = log_records(log.stdout)
+    adding = adding_commits(records, strip)
+    if not adding:
+        return parse_git_log(b"", strip, records=records)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # diff-tree runs during the parse
+        shas = "".join(sha + "\n" for sha in adding).encode()
+        diff = pool.submit(git.run, MOVES_COMMAND, input=shas)
+        parsed = parse_git_log(b"", strip, records=records)
+        moved = pure_moves(diff.result().stdout)
+    if moved:
+        parsed = parse_git_log(b"", strip, moved, records=records)
     return parsed
 
 
