@@ -451,3 +451,31 @@ def test_rst_docs_with_a_template_feed_the_check_and_the_index(git_repo):
     assert click["module_file"] == "docs/click/_module.rst"
     assert click["files"]["docs/click/core.rst"]["purpose"] == "The core."
     assert list(click["files"]) == ["docs/click/core.rst"]
+
+
+def test_garbage_collector_paused_during_the_run_and_restored_after(git_repo, monkeypatch):
+    import gc
+
+    import autocode_docs.doc_check as doc_check
+
+    documented_project(git_repo)
+    seen = []
+    inner = doc_check._check_docs
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return inner(*args, **kwargs)
+
+    monkeypatch.setattr(doc_check, "_check_docs", spy)
+    assert gc.isenabled()
+    run(git_repo.path)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        run(git_repo.path)  # a caller that turned it off keeps it off
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(PluginError):
+        run(git_repo.path / "missing")
+    assert gc.isenabled()

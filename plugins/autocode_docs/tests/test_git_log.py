@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autocode_docs.git_log import parse_git_log
+from autocode_docs.git_log import adding_commits, log_records, parse_git_log
 from autocode_docs.git_snapshot import log_command
 
 from autocode_core.toolkit import GitRunner
@@ -79,3 +79,22 @@ def test_log_command_reads_names_and_renames_without_user_formatting():
     args = log_command([":(literal)pkg"])
     assert args[0] == "log" and args[-2:] == ["--", ":(literal)pkg"]
     assert {"-z", "--name-status", "-M", "--no-ext-diff", "--parents", "--format=%x1e%H %ct %P"} <= set(args)
+
+
+def test_adding_commits_are_the_parsed_logs_added_commits(git_repo):
+    git_repo.write("pkg/a.py", "a = 1\n")
+    git_repo.write("lib/b.py", "".join(f"line_{i} = {i}\n" for i in range(30)))
+    git_repo.commit("root: adds files but has no parent")
+    git_repo.write("pkg/c.py", "c = 1\n")
+    adds_c = git_repo.commit("adds pkg/c.py")
+    git_repo.write("pkg/a.py", "a = 2\n")
+    git_repo.commit("modifies only")
+    git_repo.git("mv", "lib/b.py", "pkg/b.py")
+    moves_b = git_repo.commit("moves lib/b.py in: an addition under the pathspec pkg")
+    raw = GitRunner(git_repo.path)(log_command([":(literal)pkg"]))
+    log = parse_git_log(raw)
+    expected = [log.commits[i].sha for i in sorted(log.added)]
+    assert adding_commits(log_records(raw)) == expected == [moves_b, adds_c]
+    only_b = lambda path: path if path == "pkg/b.py" else None  # noqa: E731
+    assert adding_commits(log_records(raw), only_b) == [moves_b]
+    assert parse_git_log(b"", records=log_records(raw)) == log

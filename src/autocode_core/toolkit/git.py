@@ -43,6 +43,7 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -217,6 +218,7 @@ class GitRunner:
         self.cwd = Path(cwd)
         self.timeout = timeout
         self.calls = 0
+        self._count_lock = threading.Lock()  # runs may come from several threads
         self._run_process: RunProcess = run_process
         self._config = dict(config or {})
         self._env = git_environment(environ)
@@ -260,7 +262,8 @@ class GitRunner:
         :raises RunCancelledError: the check run was cancelled or timed out.
         """
         limit = self.timeout if timeout is None else timeout
-        self.calls += 1
+        with self._count_lock:
+            self.calls += 1
         extra: dict[str, Any] = {} if input is None else {"input": input}
         try:
             done = self._run_process(

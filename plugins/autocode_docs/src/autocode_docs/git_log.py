@@ -31,7 +31,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["Commit", "GitLog", "parse_git_log", "pure_moves"]
+__all__ = [
+    "Commit",
+    "GitLog",
+    "adding_commits",
+    "log_records",
+    "parse_git_log",
+    "pure_moves",
+]
 
 _SHA = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
@@ -114,6 +121,26 @@ def _records(raw: bytes) -> list[Record]:
     return out
 
 
+def _parent_indexes(records: list[Record]) -> list[list[int]]:
+    """Each record's listed parents as log indexes (parents outside the log left out).
+
+    A single parent that is the next record (most commits of a date-ordered
+    log) is recognised without the sha -> index table.
+    """
+    shas = [r[0] for r in records]
+    last = len(records) - 1
+    index_of: dict[str, int] | None = None
+    out: list[list[int]] = []
+    for i, (_sha, _stamp, parents, _entries) in enumerate(records):
+        if len(parents) == 1 and i < last and parents[0] == shas[i + 1]:
+            out.append([i + 1])
+            continue
+        if index_of is None:
+            index_of = {sha: j for j, sha in enumerate(shas)}
+        out.append([index_of[p] for p in parents if p in index_of])
+    return out
+
+
 def pure_moves(raw: bytes) -> set[tuple[str, str]]:
     """``(sha, new path)`` of every 100% rename in ``git diff-tree --stdin -z -M
     --name-status -r --diff-filter=R`` output (paths as git prints them)."""
@@ -139,48 +166,89 @@ def pure_moves(raw: bytes) -> set[tuple[str, str]]:
     return found
 
 
+def log_records(raw: bytes) -> list[Record]:
+    """The raw output split into records (for ``adding_commits`` and ``parse_git_log``)."""
+    return _records(raw)
+
+
+def adding_commits(
+    records: list[Record], strip: Callable[[str], str | None] | None = None
+) -> list[str]:
+    """The shas of the commits ``parse_git_log(..., strip).added`` lists, in log order
+    (found before the full parse, so ``git diff-tree`` can run meanwhile)."""
+    found = []
+    for sha, _stamp, parents, entries in records:
+        if not parents:
+            continue
+        for status, old, new in entries:
+            if status[0] == "A" and old is None and (strip is None or strip(new) is not None):
+                found.append(sha)
+                break
+    return found
+
+
 def parse_git_log(
     raw: bytes,
-    strip: Callable[[str], str | None] = lambda p: p,
+    strip: Callable[[str], str | None] | None = None,
     moves: set[tuple[str, str]] | None = None,
+    *,
+    records: list[Record] | None = None,
 ) -> GitLog:
-    """Parse the raw output; ``strip`` maps a repository path to a project path (or ``None``).
+    """Parse the raw output; ``strip`` maps a repository path to a project path (or ``None``;
+    ``strip=None``: paths are kept as they are).
 
     :param moves: ``(sha, repository path)`` additions that were pure renames
         from outside the pathspec (``pure_moves``): touches, not changes.
+    :param records: ``log_records(raw)`` if already read (``raw`` is then not read).
     """
     log = GitLog()
-    records = _records(raw)
+    if records is None:
+        records = _records(raw)
     if any(len(parents) > 1 for _sha, _stamp, parents, _entries in records):
-        index_of = {sha: i for i, (sha, *_rest) in enumerate(records)}
-        log.parents = [[index_of[p] for p in r[2] if p in index_of] for r in records]
+        log.parents = _parent_indexes(records)
     else:  # one chain: each commit's parent, if listed, is the next one
         last = len(records) - 1
         log.parents = [[i + 1] if r[2] and i < last else [] for i, r in enumerate(records)]
     alias: dict[str, str] = {}  # historical path -> path of the same file today
+    touches, changes, added = log.touches, log.changes, log.added
+    commits = log.commits
     for index, (sha, stamp, parents, entries) in enumerate(records):
-        log.commits.append(Commit(sha, stamp))
+        commits.append(Commit(sha, stamp))
         for status, old, new in entries:
             kind = status[0]
-            new_p = strip(new)
+            new_p = strip(new) if strip is not None else new
             if old is not None:
-                old_p = strip(old)
+                old_p = strip(old) if strip is not None else old
                 for p in (old_p, new_p):
                     if p is not None:
-                        _add(log.touches, p, index)
+                        _add(touches, p, index)
                 if new_p is None:
                     continue
                 current = alias.get(new_p, new_p)
                 if kind == "C" or status[1:] != "100":
-                    _add(log.changes, current, index)
+                    _add(changes, current, index)
                 if kind == "R" and old_p is not None:
                     alias[old_p] = current
                 continue
             if new_p is None:
                 continue
-            _add(log.touches, new_p, index)
+            # _add(touches, new_p, index) and _add(changes, ...), inlined: the hot path
+            seen = touches.get(new_p)
+            if seen is None:
+                touches[new_p] = [index]
+            elif seen[-1] != index:
+                seen.append(index)
             if kind == "A" and parents:
-                log.added.setdefault(index, []).append(new)
+                found = added.get(index)
+                if found is None:
+                    added[index] = [new]
+                else:
+                    found.append(new)
             if kind != "D" and not (moves and kind == "A" and (sha, new) in moves):
-                _add(log.changes, alias.get(new_p, new_p), index)
+                current = alias.get(new_p, new_p) if alias else new_p
+                seen = changes.get(current)
+                if seen is None:
+                    changes[current] = [index]
+                elif seen[-1] != index:
+                    seen.append(index)
     return log

@@ -7,11 +7,13 @@
 2. ``git ls-files`` (the project's files as git sees them: tracked and
    untracked, not ignored, with deletions and unstaged changes; the toolkit's
    ``list_project_files``),
-3. ``git diff --cached --name-status`` (staged changes and deletions),
+3. ``git diff --cached --name-status`` (staged changes and deletions; in a
+   thread, at the same time as steps 1 and 2),
 4. one ``git log --name-status --parents`` over the folders of interest,
 5. one ``git diff-tree --stdin`` over the commits of that log that added
-   files (when there are any): an addition that is a pure rename from outside
-   the log's folders (code moved into the project) is not a content change,
+   files (when there are any; it runs while the log is parsed): an addition
+   that is a pure rename from outside the log's folders (code moved into the
+   project) is not a content change,
 
 plus ``git rev-parse --verify HEAD`` when a ``log_store`` is given (a log
 cached for that ``HEAD`` replaces steps 4 and 5) or when the log fails (a
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from autocode_core.toolkit import (
@@ -42,7 +45,13 @@ from autocode_core.toolkit import (
     head_commit,
     list_project_files,
 )
-from autocode_docs.git_log import GitLog, parse_git_log, pure_moves
+from autocode_docs.git_log import (
+    GitLog,
+    adding_commits,
+    log_records,
+    parse_git_log,
+    pure_moves,
+)
 
 __all__ = ["MOVES_COMMAND", "STAGED_COMMAND", "GitSnapshot", "log_command", "read_git_snapshot"]
 
@@ -151,19 +160,38 @@ def _parse_staged(data: bytes, strip: Callable[[str], str | None], snap: GitSnap
         (snap.deleted if status[0] == "D" else snap.dirty).add(path)
 
 
-def _read_log(git: GitRunner, specs: list[str], strip: Callable[[str], str | None]) -> GitLog:
-    """``git log`` over ``specs``, then ``git diff-tree`` for the commits that added files."""
-    log = git.run(log_command(specs), check=False)
+def _read_log(
+    git: GitRunner,
+    specs: list[str],
+    strip: Callable[[str], str | None] | None,
+    meanwhile: Callable[[], None] | None = None,
+) -> GitLog:
+    """``git log`` over ``specs``, then ``git diff-tree`` for the commits that added files.
+
+    ``meanwhile`` runs in this thread while git writes the log (git runs in another).
+    """
+    if meanwhile is None:
+        log = git.run(log_command(specs), check=False)
+    else:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            running = pool.submit(git.run, log_command(specs), check=False)
+            meanwhile()
+            log = running.result()
     if log.returncode != 0:
         if head_commit(git) is not None:
             raise GitError.from_completed(log_command(specs), log)
         return GitLog()  # no commits yet
-    parsed = parse_git_log(log.stdout, strip)
-    if parsed.added:
-        shas = "".join(parsed.commits[i].sha + "\n" for i in sorted(parsed.added))
-        moved = pure_moves(git.run(MOVES_COMMAND, input=shas.encode()).stdout)
-        if moved:
-            parsed = parse_git_log(log.stdout, strip, moved)
+    records = log_records(log.stdout)
+    adding = adding_commits(records, strip)
+    if not adding:
+        return parse_git_log(b"", strip, records=records)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # diff-tree runs during the parse
+        shas = "".join(sha + "\n" for sha in adding).encode()
+        diff = pool.submit(git.run, MOVES_COMMAND, input=shas)
+        parsed = parse_git_log(b"", strip, records=records)
+        moved = pure_moves(diff.result().stdout)
+    if moved:
+        parsed = parse_git_log(b"", strip, moved, records=records)
     return parsed
 
 
@@ -185,6 +213,7 @@ def read_git_snapshot(
     keep: Iterable[str] = (),
     state_dir: str | None = ".autocode",
     log_store: dict[str, GitLog] | None = None,
+    meanwhile: Callable[[GitSnapshot], None] | None = None,
 ) -> GitSnapshot:
     """Read tracked/untracked/changed files and history in a bounded number of git calls.
 
@@ -198,29 +227,36 @@ def read_git_snapshot(
         runs (``run_cache``): with one for the current ``HEAD`` no ``git log``
         runs; a new log replaces the store's content. Costs one ``git
         rev-parse HEAD``; not used in shallow clones.
+    :param meanwhile: called once with the snapshot when its file sets are
+        final and its log is not read yet, while ``git log`` runs (in a
+        thread: the caller's own work overlaps git's); exceptions propagate.
     :raises NotAGitRepositoryError: the project root is not in a git work
         tree, or the enclosing repository ignores it.
     :raises GitNotFoundError: git is not installed.
     :raises GitError: a git command failed for another reason.
     """
-    tree = find_work_tree(git)
-    prefix = tree.prefix
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the staged diff runs while the work tree is found and listed; its
+        # result (or error) is only read once both succeeded
+        staged = pool.submit(git, STAGED_COMMAND)
+        tree = find_work_tree(git)
+        prefix = tree.prefix
 
-    def strip(path: str) -> str | None:
-        if not prefix:
-            return path
-        return path[len(prefix) :] if path.startswith(prefix) else None
+        def strip(path: str) -> str | None:
+            if not prefix:
+                return path
+            return path[len(prefix) :] if path.startswith(prefix) else None
 
-    listing = list_project_files(git.cwd, git, keep=keep, state_dir=state_dir, modified=True)
-    if listing.source != "git":
-        raise GitError(f"git ls-files failed: {listing.git_problem}")
-    snap = GitSnapshot(
-        tracked=set(listing.tracked),
-        untracked=set(listing.untracked),
-        deleted=set(listing.deleted),
-        dirty=set(listing.modified),
-    )
-    _parse_staged(git(STAGED_COMMAND), strip, snap)
+        listing = list_project_files(git.cwd, git, keep=keep, state_dir=state_dir, modified=True)
+        if listing.source != "git":
+            raise GitError(f"git ls-files failed: {listing.git_problem}")
+        snap = GitSnapshot(
+            tracked=set(listing.tracked),
+            untracked=set(listing.untracked),
+            deleted=set(listing.deleted),
+            dirty=set(listing.modified),
+        )
+        _parse_staged(staged.result(), strip, snap)
     snap.tracked -= snap.deleted
     snap.dirty &= snap.tracked
     if (
@@ -238,9 +274,16 @@ def read_git_snapshot(
         key = "\0".join([snap.head or "", prefix, *specs])
     cached = log_store.get(key) if log_store is not None and key is not None else None
     if cached is not None:
+        if meanwhile is not None:
+            meanwhile(snap)
         snap.log = cached
     else:
-        snap.log = _read_log(git, specs, strip)
+        snap.log = _read_log(
+            git,
+            specs,
+            strip if prefix else None,
+            None if meanwhile is None else lambda: meanwhile(snap),
+        )
         snap.log_read = True
         if log_store is not None and key is not None and snap.head is not None:
             log_store.clear()

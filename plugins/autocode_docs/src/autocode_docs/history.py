@@ -48,6 +48,10 @@ class Verdict:
     unknown: bool = False
 
 
+#: the verdict of a document that has seen all of its code (shared: verdicts are frozen)
+_CURRENT = Verdict(outdated=False, commits_behind=0)
+
+
 def iso_time(seconds: float) -> str:
     """Unix time as an ISO 8601 UTC string, to the second."""
     return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
@@ -144,12 +148,21 @@ class GitHistory:
     @staticmethod
     def _commits_by_folder(snapshot: GitSnapshot, layout: Layout) -> dict[str | None, list[int]]:
         """Folder (``None``: the whole project) -> sorted commits touching code under it."""
+        by_parent: dict[str, set[int]] = {}  # parent folder -> commits touching its code
+        example: dict[str, str] = {}  # parent folder -> one code path in it
+        touches = snapshot.log.touches
+        for path in layout.code_files(touches):
+            parent = path.rpartition("/")[0]
+            commits = by_parent.get(parent)
+            if commits is None:
+                by_parent[parent] = set(touches[path])
+                example[parent] = path
+            else:
+                commits.update(touches[path])
         found: dict[str | None, set[int]] = {None: set()}
-        for path, commits in snapshot.log.touches.items():
-            if not layout.is_code(path):
-                continue
+        for parent, commits in by_parent.items():
             found[None].update(commits)
-            for folder in layout.folders_of(path):
+            for folder in layout.folders_of(example[parent]):
                 found.setdefault(folder, set()).update(commits)
         return {folder: sorted(commits) for folder, commits in found.items()}
 
@@ -157,6 +170,8 @@ class GitHistory:
         """Code commits the document has not seen (ancestry), and what they prove."""
         doc_commits = self.snapshot.log.changes.get(doc, [])
         unseen = self.ancestry.unseen(code_commits, doc_commits)
+        if not unseen and not uncommitted and not self.snapshot.shallow:
+            return _CURRENT
         boundary = self.snapshot.boundary
         known = [c for c in unseen if c not in boundary] if boundary else unseen
         unknown = False
@@ -172,14 +187,14 @@ class GitHistory:
 
     def file_verdict(self, code: str, doc: str) -> Verdict:
         if self.snapshot.is_changed(doc):
-            return Verdict(outdated=False, commits_behind=0)
+            return _CURRENT
         commits = self.snapshot.log.changes.get(code, [])
         return self._verdict(commits, doc, self.snapshot.is_changed(code))
 
     def folder_verdict(self, folder: str | None, codes: list[str], doc: str) -> Verdict:
         """``folder=None`` is the project index: it follows tracked code only."""
         if self.snapshot.is_changed(doc):
-            return Verdict(outdated=False, commits_behind=0)
+            return _CURRENT
         if folder is None:
             uncommitted = any(c in self.snapshot.dirty for c in codes)
         else:

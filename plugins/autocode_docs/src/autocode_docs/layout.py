@@ -60,9 +60,12 @@ class Layout:
         key, _, after = rest.partition("}")
         self._template = (before, key, after)
         self.extensions = sorted(settings.file_extensions, key=len, reverse=True)
+        self._ext_tuple = tuple(self.extensions)
         self.skip_files = frozenset(settings.skip_files)
         self.roots = sorted(set(roots))
+        self._root_set = frozenset(self.roots)
         self._is_code: dict[str, bool] = {}
+        self._code_folders: dict[str, bool] = {}
         self._folder_ok: dict[tuple[str, str], bool] = {}
         self._folders: dict[str, list[str]] = {}
         self._spec = None
@@ -101,17 +104,53 @@ class Layout:
         return ok and not self.is_user_excluded(path)
 
     def is_code(self, path: str) -> bool:
-        """True if ``path`` (existing or not) would be code under one of ``roots``."""
+        """True if ``path`` (existing or not) would be code under one of ``roots``.
+
+        The folder rules are judged once per folder (``_code_folder``); per
+        file only the extension, the docs folder and the user's patterns.
+        """
+        if not path.endswith(self._ext_tuple):
+            return False
         found = self._is_code.get(path)
         if found is None:
-            found = False
-            if self.code_extension(path) is not None:
-                for root in self.roots:
-                    if _under(path, root) and self.looks_like_code(path, root):
-                        found = True
-                        break
+            if path in self._root_set or path == self.docs_dir:
+                found = self._is_code_slow(path)
+            else:
+                folder = path.rpartition("/")[0]
+                ok = self._code_folders.get(folder)
+                if ok is None:
+                    ok = self._code_folders[folder] = self._code_folder(folder)
+                found = (
+                    ok
+                    and self.code_extension(path) is not None
+                    and not (self._spec is not None and self._spec.match_file(path))
+                )
             self._is_code[path] = found
         return found
+
+    def code_files(self, paths: Iterable[str]) -> list[str]:
+        """The paths among ``paths`` that ``is_code`` accepts, in their order."""
+        exts, is_code = self._ext_tuple, self.is_code
+        return [p for p in paths if p.endswith(exts) and is_code(p)]
+
+    def _code_folder(self, folder: str) -> bool:
+        """True if a file directly in ``folder`` passes the folder rules of
+        ``looks_like_code`` for one of ``roots`` (the file is not a root itself)."""
+        if _under(folder, self.docs_dir) and (folder or not self.docs_dir):
+            return False
+        for root in self.roots:
+            if root and not (folder == root or folder.startswith(root + "/")):
+                continue
+            inner = folder[len(root) + 1 :] if root else folder
+            if not any(_excluded_dir(part) for part in inner.split("/") if part):
+                return True
+        return False
+
+    def _is_code_slow(self, path: str) -> bool:
+        """``is_code`` by the rules, file by file (paths that name a root or the docs folder)."""
+        if self.code_extension(path) is None:
+            return False
+        return any(_under(path, r) and self.looks_like_code(path, r) for r in self.roots)
 
     def folders_of(self, path: str) -> list[str]:
         """Folders from ``path``'s parent up to its (innermost) code root, inclusive."""
@@ -187,18 +226,30 @@ def discover_code_roots(files: Iterable[str], settings: DocCheckSettings) -> lis
     layout = Layout(settings)
     packages: set[str] = set()
     holders: set[str] = set()
+    by_folder: dict[str, list[str]] = {}  # the rules below are judged once per folder
     for path in files:
-        parts = path.split("/")
-        if layout.in_docs(path):
+        folder, _, name = path.rpartition("/")
+        if folder:
+            by_folder.setdefault(folder, []).append(name)
+    for folder, names in by_folder.items():
+        parts = folder.split("/")
+        if folder == "src" or layout.in_docs(folder) or _excluded_dir(parts[0]):
             continue
         top = parts[:2] if parts[0] == "src" else parts[:1]
-        if len(parts) <= len(top) or _excluded_dir(top[-1]):
+        if _excluded_dir(top[-1]):
             continue
         root = "/".join(top)
-        if len(parts) == len(top) + 1 and parts[-1] == "__init__.py":
+        if folder == root and "__init__.py" in names:
             packages.add(root)
-        elif root not in holders and layout.looks_like_code(path, root):
-            holders.add(root)
+        if root in holders:
+            continue
+        for name in names:
+            path = f"{folder}/{name}"
+            if (folder == root and name == "__init__.py") or layout.in_docs(path):
+                continue
+            if layout.looks_like_code(path, root):
+                holders.add(root)
+                break
     return sorted(packages or holders)
 
 
@@ -230,7 +281,7 @@ class ProjectLayout:
         """
         files = sorted(set(files))
         layout = Layout(settings, discover_code_roots(files, settings) if roots is None else roots)
-        code = [p for p in files if layout.is_code(p)]
+        code = layout.code_files(files)
         project = cls(layout=layout, code_files=code)
         by_doc: dict[str, list[str]] = {}
         folders: dict[str, list[str]] = {}
