@@ -196,6 +196,32 @@ def test_an_older_database_is_migrated_keeping_its_runs(tmp_path) -> None:
     store.close()
 
 
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_a_reader_reads_an_older_database_as_it_is_and_writes_nothing(tmp_path, version) -> None:
+    """``status``/``history`` after an upgrade of autocode, before any run migrated the file."""
+    db = tmp_path / "history.db"
+    conn = sqlite3.connect(db)
+    for v in range(1, version + 1):
+        for statement in MIGRATIONS[v]:
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.execute("INSERT INTO runs (check_name, status, message, details, started_at, duration, plugin)"
+                 " VALUES ('c', 'error', 'from before', '{}', ?, 0.5, 'p')", (time.time(),))
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    reader = HistoryStore(db, read_only=True)
+    (run,) = reader.list_runs("c")
+    assert (run.message, run.status, run.trigger, run.findings) == ("from before", "error", "schedule", [])
+    assert reader.latest()["c"].message == "from before" and reader.count() == 1
+    assert reader.metrics()["c"]["execution_count"] == 1
+    reader.close()
+    assert db.read_bytes() == before  # not migrated, not touched
+    writer = HistoryStore(db)  # the next run migrates it, keeping the run
+    assert writer._query("PRAGMA user_version") == [(SCHEMA_VERSION,)] and writer.count() == 1
+    writer.close()
+
+
 def test_findings_are_kept_with_their_run(tmp_path) -> None:
     store = HistoryStore(tmp_path / "history.db")
     found = [Finding(message="tests/test_a.py::test_x failed", severity="error", path="tests/test_a.py",

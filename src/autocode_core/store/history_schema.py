@@ -160,19 +160,41 @@ def run_record(row: tuple[Any, ...]) -> RunRecord:
     )
 
 
-def verify_schema(conn: sqlite3.Connection, path: Path) -> None:
-    """For a reader that must not write: the database is at ``SCHEMA_VERSION``.
+#: what a reader puts in place of the columns each version added (see ``verify_schema``)
+_ADDED_COLUMNS: dict[int, list[tuple[str, str]]] = {
+    2: [("plugin_version", "NULL"), ("trigger", "'schedule'")],
+    3: [("findings", "NULL")],
+    4: [("project", "''"), ("run_id", "NULL")],
+}
 
-    :raises HistorySchemaError: it is newer, or older (the next run upgrades it).
+
+def verify_schema(conn: sqlite3.Connection, path: Path) -> None:
+    """For a reader that must not write: the database can be read as ``SCHEMA_VERSION``.
+
+    A database of an older version (written before an upgrade of autocode, and
+    not yet migrated by a run) is read as it is: a temporary view ``runs``
+    (in the connection's own temp schema, nothing written to the file) adds
+    the columns later versions added, with their defaults.
+
+    :raises HistorySchemaError: it is newer, or it holds no history table.
     """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version != SCHEMA_VERSION:
+    if version == SCHEMA_VERSION:
+        return
+    if version > SCHEMA_VERSION or version < 1:
         newer = version > SCHEMA_VERSION
         raise HistorySchemaError(
             f"{path}: history schema {version} is "
-            + ("newer than this autocode understands" if newer else "older; the next run upgrades it")
+            + ("newer than this autocode understands" if newer else "not a history this autocode can read")
             + f" ({SCHEMA_VERSION})"
         )
+    added = [
+        f"{default} AS {name}"
+        for later in range(version + 1, SCHEMA_VERSION + 1)
+        for name, default in _ADDED_COLUMNS[later]
+    ]
+    conn.execute(f"CREATE TEMP VIEW IF NOT EXISTS runs AS SELECT *, {', '.join(added)} FROM main.runs")
+    log.info("history_read_as_older_schema", path=str(path), version=version, current=SCHEMA_VERSION)
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
