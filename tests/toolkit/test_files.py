@@ -11,6 +11,7 @@ from autocode_core import AutocodeConfig
 from autocode_core.testing import GitRepo, make_context, make_git_repo
 from autocode_core.toolkit import (
     SKIPPED_FOLDER_NAMES,
+    GitError,
     GitRunner,
     is_skipped_folder,
     list_project_files,
@@ -109,7 +110,44 @@ def test_modified_files_on_request_in_the_same_pass(git_repo: GitRepo) -> None:
     found = list_project_files(git_repo.path, git, modified=True)
 
     assert found.modified == {"edited.py"}  # unstaged content changes only
-    assert found.deleted == {"gone.py"} and git.calls == 1
+    assert found.deleted == {"gone.py"} and git.calls == 3  # the index, the work tree's two passes
+
+
+def test_on_tracked_gets_the_index_before_the_work_tree_is_known(git_repo: GitRepo) -> None:
+    git_repo.write("kept.py", "k = 1\n")
+    git_repo.write("gone.py", "g = 1\n")
+    git_repo.write("build/out.py", "o = 1\n")
+    git_repo.commit("base")
+    (git_repo.path / "gone.py").unlink()
+    git_repo.write("new.py", "n = 1\n")
+    seen: list[frozenset[str]] = []
+
+    found = list_project_files(git_repo.path, GitRunner(git_repo.path), on_tracked=seen.append)
+
+    # the index as it is: the deleted file and the skipped folder's file are in it,
+    # the untracked one is not; the final listing applies the rules
+    assert seen == [frozenset({"kept.py", "gone.py", "build/out.py"})]
+    assert found.files == ["kept.py", "new.py"]
+
+
+def test_on_tracked_errors_propagate_and_the_walk_never_calls_it(
+    git_repo: GitRepo, tmp_path: Path
+) -> None:
+    git_repo.write("a.py", "a = 1\n")
+    git_repo.commit("base")
+
+    def fail(files: frozenset[str]) -> None:
+        raise GitError("the caller's own git call failed")
+
+    with pytest.raises(GitError, match="the caller's own"):  # not a fallback to the walk
+        list_project_files(git_repo.path, GitRunner(git_repo.path), on_tracked=fail)
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "b.py").write_text("b = 1\n")
+    seen: list[frozenset[str]] = []
+    walked = list_project_files(
+        tmp_path / "plain", GitRunner(tmp_path / "plain"), on_tracked=seen.append
+    )
+    assert walked.source == "walk" and walked.files == ["b.py"] and seen == []
 
 
 def test_conflicts_sparse_checkouts_and_odd_names(git_repo: GitRepo) -> None:
@@ -220,7 +258,11 @@ def test_the_state_folder_is_skipped_wherever_it_is(tmp_path: Path) -> None:
 
     assert listing(repo.path, state_dir="var/state").files == ["a.txt", "var/other.txt"]
     assert listing(plain, state_dir=plain / "var/state").files == ["a.txt", "var/other.txt"]
-    assert listing(plain, state_dir=None).files == ["a.txt", "var/other.txt", "var/state/history.db"]
+    assert listing(plain, state_dir=None).files == [
+        "a.txt",
+        "var/other.txt",
+        "var/state/history.db",
+    ]
 
 
 def test_symlinked_folders_are_not_followed_by_the_walk(tmp_path: Path) -> None:
@@ -249,7 +291,7 @@ def test_project_files_for_a_check_uses_its_state_folder_and_shares_a_runner(
     found = project_files(context, git=git, suffixes=[".py"])
 
     assert found.files == ["a.py"] and found.source == "git"
-    assert git.calls == 1
+    assert git.calls == 3  # the index and the work tree's two passes, at once
 
 
 def test_hook_variables_do_not_redirect_the_listing(

@@ -50,7 +50,7 @@ def test_all_up_to_date(git_repo):
         "collisions": 0,
     }
     assert result.details["entries"] == []
-    assert result.details["git_calls"] <= 5
+    assert result.details["git_calls"] <= 7
 
 
 def test_code_committed_after_its_doc_is_outdated_with_distance(git_repo):
@@ -438,9 +438,7 @@ def test_rst_docs_with_a_template_feed_the_check_and_the_index(git_repo):
     git_repo.write("docs/click/core.rst", "core\n====\n\nPurpose\n-------\nThe **core**.\n")
     git_repo.write("docs/click/core.md", "# stray markdown, not a document in rst mode\n")
     git_repo.commit("rst docs")
-    result = check_docs(
-        git_repo.path, DocsConfig(doc_template="{import_path}", doc_format="rst")
-    )
+    result = check_docs(git_repo.path, DocsConfig(doc_template="{import_path}", doc_format="rst"))
     assert result.status == "success", result.details
     assert result.details["counts"]["up_to_date"] == 3
     import json

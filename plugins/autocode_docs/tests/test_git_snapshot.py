@@ -45,7 +45,7 @@ def test_bounded_number_of_git_calls_whatever_the_size(git_repo):
     git_repo.commit("many")
     run = runner(git_repo.path)
     snap = read_git_snapshot(run, lambda files: ["pkg"])
-    assert run.calls == snap.calls == 4
+    assert run.calls == snap.calls == 6
     assert len(snap.log.changes) == 200
     assert log_command([":(literal)pkg"])[-2:] == ["--", ":(literal)pkg"]
 
@@ -127,4 +127,32 @@ def test_staged_changes_and_deletions_in_a_project_below_the_toplevel(git_repo):
     assert snap.tracked == {"pkg/a.py", "pkg/c.py"}
     assert snap.deleted == {"pkg/b.py"}
     assert snap.dirty == {"pkg/a.py", "pkg/c.py"}
-    assert snap.calls == 4
+    assert snap.calls == 6
+
+
+def test_the_log_started_from_the_index_is_used_only_for_the_same_folders(git_repo):
+    git_repo.write("pkg/__init__.py", "")
+    git_repo.write("lib/__init__.py", "")
+    git_repo.write("lib/x.py", "x = 1\n")
+    git_repo.commit("base")
+    git_repo.write("lib/x.py", "x = 2\n")
+    only_lib = git_repo.commit("lib only")
+    git_repo.write("pkg/a.py", "a = 1\n")
+    git_repo.commit("pkg only")
+
+    def packages(files: set[str]) -> list[str]:
+        return sorted({f.split("/")[0] for f in files if f.endswith("/__init__.py")})
+
+    run = runner(git_repo.path)
+    snap = read_git_snapshot(run, packages)
+    assert snap.calls == 6 and len(snap.log.commits) == 3  # the early log was the right one
+    # lib/ stops being a package in the work tree only: the index still names it, so the
+    # log started early covers lib/ and pkg/; the final listing names pkg/ alone
+    (git_repo.path / "lib/__init__.py").unlink()
+    run = runner(git_repo.path)
+    snap = read_git_snapshot(run, packages)
+    shas = [c.sha for c in snap.log.commits]
+    assert only_lib not in shas
+    assert shas == git_repo.git("log", "--format=%H", "--", "pkg").split()
+    assert set(snap.log.touches) == {"pkg/__init__.py", "pkg/a.py"}
+    assert snap.calls == 7  # one more log, over the right folders

@@ -80,7 +80,9 @@ def states(result):
 def git_behind(repo, doc, code):
     """``git rev-list --no-merges HEAD ^<each commit that changed doc> -- code | wc -l``."""
     doc_commits = repo.git("log", "--format=%H", "--", doc).split()
-    listed = repo.git("rev-list", "--no-merges", "HEAD", *(f"^{c}" for c in doc_commits), "--", code)
+    listed = repo.git(
+        "rev-list", "--no-merges", "HEAD", *(f"^{c}" for c in doc_commits), "--", code
+    )
     return len(listed.split())
 
 
@@ -136,6 +138,16 @@ def test_commits_behind_is_the_non_merge_ancestry_count_across_branches(git_repo
         expected = git_behind(git_repo, doc, code)
         assert expected > 0
         assert found[doc]["commits_behind"] == expected, doc
+
+
+def test_a_wrong_clock_changes_nothing(skewed_repo):
+    git_repo = skewed_repo
+    shown = git_repo.git("log", "--format=%s", "--", "pkg", "docs").splitlines()
+    # git's own order lists the parent before its child: the log is put in graph order
+    assert shown.index("code, clock ahead") < shown.index("code on top of it, clock right")
+    entry = states(check(git_repo.path))["docs/pkg/m.md"]
+    assert entry["status"] == "outdated"
+    assert entry["commits_behind"] == git_behind(git_repo, "docs/pkg/m.md", "pkg/m.py") == 2
 
 
 def test_code_moved_into_the_project_with_its_docs_is_not_a_change(git_repo):

@@ -1,8 +1,12 @@
 """The project's files: git's view inside a git work tree, a walk elsewhere, one skip rule.
 
-**Git's view** (``source == "git"``) is one command run in the project root::
+**Git's view** (``source == "git"``) is three commands run in the project
+root at the same time (the fast index listing, and the caller's own work on
+it, overlap git's walk for untracked files and its stat of tracked ones)::
 
-    git ls-files -z -t --cached --others --deleted [--modified] --exclude-standard [-- <patterns>]
+    git ls-files -z -t --cached [-- <patterns>]
+    git ls-files -z -t --others --exclude-standard [-- <patterns>]
+    git ls-files -z -t --deleted [--modified] [-- <patterns>]
 
 tracked files plus the untracked files git's ignore rules (``.gitignore`` at
 any depth, ``.git/info/exclude``, the global excludes file) do not exclude,
@@ -38,7 +42,8 @@ their bytes as surrogate escapes (``os.fsdecode``).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -181,15 +186,21 @@ def _relative(root: Path, path: str | os.PathLike[str]) -> str | None:
     return None if text in (".", "") or text.startswith("../") or text == ".." else text
 
 
+class _CallerError(Exception):
+    """Carries an exception of ``on_tracked`` past ``list_project_files``' fallbacks."""
+
+
 def _git_view(
-    git: GitRunner, rule: _SkipRule, suffixes: Sequence[str] | None, modified: bool
+    git: GitRunner,
+    rule: _SkipRule,
+    suffixes: Sequence[str] | None,
+    modified: bool,
+    on_tracked: Callable[[frozenset[str]], None] | None = None,
 ) -> ProjectFiles:
-    args = ["ls-files", "-z", "-t", "--cached", "--others", "--deleted", "--exclude-standard"]
-    if modified:
-        args.insert(-1, "--modified")
-    if suffixes:
-        args += ["--", *(f"*{s}" for s in suffixes), f"*{_VENV_MARKER}"]
-    text = os.fsdecode(git(args))
+    patterns = ["--", *(f"*{s}" for s in suffixes), f"*{_VENV_MARKER}"] if suffixes else []
+    # the work tree's two passes: a walk for untracked files, a stat of every tracked one
+    walk = ["ls-files", "-z", "-t", "--others", "--exclude-standard", *patterns]
+    stat = ["ls-files", "-z", "-t", "--deleted", *(["--modified"] if modified else []), *patterns]
     tracked: set[str] = set()
     untracked: set[str] = set()
     deleted: set[str] = set()
@@ -197,6 +208,19 @@ def _git_view(
     # "H" cached, "M" unmerged, "R" removed from the work tree, "C" changed (also given
     # for removed files), "?" other; "S" (skip-worktree: not checked out) is in no set
     by_tag = {"?": untracked, "H": tracked, "M": tracked, "C": changed, "R": deleted}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # the passes over the work tree run while the index is listed and handed on
+        passes = [pool.submit(git, walk), pool.submit(git, stat)]
+        index = os.fsdecode(git(["ls-files", "-z", "-t", "--cached", *patterns]))
+        for record in index.split("\0"):
+            if record[:2] == "H " or record[:2] == "M ":
+                tracked.add(record[2:])
+        if on_tracked is not None:
+            try:
+                on_tracked(frozenset(tracked))
+            except Exception as exc:  # the caller's own error: no fallback to a walk
+                raise _CallerError from exc
+        text = "\0".join(os.fsdecode(done.result()) for done in passes)
     for record in text.split("\0"):
         if len(record) < 3 or record[-1] == "/":  # empty, or an untracked nested repository
             continue
@@ -205,7 +229,7 @@ def _git_view(
             found.add(record[2:])
     tracked -= deleted
     changed &= tracked
-    markers = _VENV_MARKER in text
+    markers = _VENV_MARKER in text or _VENV_MARKER in index
     if markers:
         rule.venvs = {
             p[: -len(_VENV_MARKER) - 1]
@@ -268,6 +292,7 @@ def list_project_files(
     keep: Iterable[str] = (),
     state_dir: str | os.PathLike[str] | None = ".autocode",
     modified: bool = False,
+    on_tracked: Callable[[frozenset[str]], None] | None = None,
 ) -> ProjectFiles:
     """The project's files (see the module docstring): git's view when ``git``
     is given and ``root`` is in a git work tree, else a walk of ``root``.
@@ -278,6 +303,14 @@ def list_project_files(
     :param keep: project-relative folders to enter even if the rule skips them.
     :param state_dir: the state folder, relative to ``root`` or absolute.
     :param modified: also report tracked files with unstaged changes (git's view only).
+    :param on_tracked: git's view only: called once, in the calling thread,
+        with the files in git's index under the root (skip-worktree ones left
+        out) as soon as git lists them, while git still scans the work tree:
+        before the skip rule, so with files it will leave out, and before
+        deletions and untracked files are known. For work that needs only a
+        first idea of the project's folders (starting a ``git log`` over
+        them). Not called when the listing falls back to the walk; what it
+        raises propagates unchanged.
     :raises RunCancelledError: the check run was cancelled while git ran.
     """
     root_path = Path(root)
@@ -285,7 +318,10 @@ def list_project_files(
     problem: str | None = None
     if git is not None:
         try:
-            return _git_view(git, rule, suffixes, modified)
+            return _git_view(git, rule, suffixes, modified, on_tracked)
+        except _CallerError as exc:
+            assert exc.__cause__ is not None
+            raise exc.__cause__ from None
         except NotAGitRepositoryError:
             pass
         except GitNotFoundError as exc:

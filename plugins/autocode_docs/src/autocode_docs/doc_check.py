@@ -60,8 +60,8 @@ def _snapshot(
     if settings.history == "mtime":
         return None, "history = 'mtime' in the settings"
 
-    def pathspecs(files: set[str]) -> list[str]:
-        roots.extend(discover_code_roots(files, settings))
+    def pathspecs(files: set[str]) -> list[str]:  # the last call is with the final files
+        roots[:] = discover_code_roots(files, settings)
         return [] if "" in roots else [settings.docs_dir, *roots]
 
     try:

@@ -42,11 +42,21 @@ __all__ = ["build_docs_index", "index_stats", "write_docs_index"]
 FORMAT_VERSION = 1
 
 
-def _read(path: Path) -> str:
+def _read(path: str) -> str | None:
+    """The file's text (undecodable bytes replaced), ``None`` if it cannot be read."""
     try:
-        return path.read_bytes().decode("utf-8", "replace")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     except OSError:
-        return ""
+        return None
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return b"".join(chunks).decode("utf-8", "replace")
 
 
 def build_docs_index(
@@ -73,19 +83,24 @@ def build_docs_index(
         (rst_purpose, rst_title) if doc_format == "rst" else (extract_purpose, extract_title)
     )
 
+    base = os.fspath(root) + os.sep
+
     def read(doc: str) -> tuple[str | None, str | None]:
         """(purpose, title) of ``doc``, from ``texts`` while size and mtime match."""
+        path = base + doc
+        if texts is None:
+            text = _read(path)
+            return (None, None) if text is None else (purpose_of(text), title_of(text))
         try:
-            info = os.stat(root / doc)
+            info = os.stat(path)
         except OSError:
             return None, None
-        known = texts.get(doc) if texts is not None else None
+        known = texts.get(doc)
         if known is not None and known[:2] == (info.st_mtime_ns, info.st_size):
             return known[2], known[3]
-        text = _read(root / doc)
-        found = purpose_of(text), title_of(text)
-        if texts is not None:
-            texts[doc] = (info.st_mtime_ns, info.st_size, *found)
+        text = _read(path)
+        found = (None, None) if text is None else (purpose_of(text), title_of(text))
+        texts[doc] = (info.st_mtime_ns, info.st_size, *found)
         return found
 
     prefix = docs_dir + "/"

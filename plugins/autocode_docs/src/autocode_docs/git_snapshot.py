@@ -4,19 +4,21 @@
 
 1. ``git rev-parse`` (``find_work_tree``: is this a work tree, where is the
    project in it),
-2. ``git ls-files`` (the project's files as git sees them: tracked and
-   untracked, not ignored, with deletions and unstaged changes; the toolkit's
-   ``list_project_files``),
+2. three ``git ls-files`` at once (the project's files as git sees them:
+   the index, and the work tree's untracked files, and its deleted and
+   modified ones; the toolkit's ``list_project_files``),
 3. ``git diff --cached --name-status`` (staged changes and deletions; in a
    thread, at the same time as steps 1 and 2),
-4. one ``git log --name-status --parents`` over the folders of interest,
-5. one ``git diff-tree --stdin`` over the commits of that log that added
-   files (when there are any; it runs while the log is parsed): an addition
-   that is a pure rename from outside the log's folders (code moved into the
-   project) is not a content change,
+4. one ``git log --name-status --parents --full-diff`` over the folders of
+   interest, started as soon as git has listed its index (while it still
+   scans the work tree), and used when the final listing names the same
+   folders (otherwise it is run again over the right ones). ``--full-diff``
+   lists every file of the commits it shows, so code moved into the
+   project from elsewhere in the repository is a rename, not an addition
+   (``git_log``),
 
 plus ``git rev-parse --verify HEAD`` when a ``log_store`` is given (a log
-cached for that ``HEAD`` replaces steps 4 and 5) or when the log fails (a
+cached for that ``HEAD`` replaces step 4) or when the log fails (a
 repository with no commits yet), ``git rev-parse --git-path shallow`` in a
 shallow clone (the commits where its history stops), and ``git
 check-ignore`` only when a project in a subfolder of
@@ -33,8 +35,9 @@ inside a check: killed on timeout; an environment a git hook cannot redirect).
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from autocode_core.toolkit import (
@@ -45,15 +48,9 @@ from autocode_core.toolkit import (
     head_commit,
     list_project_files,
 )
-from autocode_docs.git_log import (
-    GitLog,
-    adding_commits,
-    log_records,
-    parse_git_log,
-    pure_moves,
-)
+from autocode_docs.git_log import GitLog, in_graph_order, log_records, parse_git_log
 
-__all__ = ["MOVES_COMMAND", "STAGED_COMMAND", "GitSnapshot", "log_command", "read_git_snapshot"]
+__all__ = ["STAGED_COMMAND", "GitSnapshot", "log_command", "read_git_snapshot"]
 
 
 @dataclass
@@ -103,30 +100,18 @@ def log_command(pathspecs: Sequence[str]) -> list[str]:
     return [
         "log",
         "-z",
-        "--date-order",
         "--name-status",
         "-M",
         "--no-color",
         "--no-ext-diff",
         "--parents",
+        "--full-diff",
         "--format=%x1e%H %ct %P",
         "HEAD",
         "--",
         *pathspecs,
     ]
 
-
-#: the 100% renames of the commits given on stdin, anywhere in the repository
-MOVES_COMMAND = [
-    "diff-tree",
-    "--stdin",
-    "-z",
-    "-r",
-    "-M",
-    "--name-status",
-    "--diff-filter=R",
-    "--no-ext-diff",
-]
 
 #: staged changes: the index against ``HEAD`` (against nothing before the first commit)
 STAGED_COMMAND = [
@@ -162,37 +147,28 @@ def _parse_staged(data: bytes, strip: Callable[[str], str | None], snap: GitSnap
 
 def _read_log(
     git: GitRunner,
-    specs: list[str],
+    folders: list[str],
     strip: Callable[[str], str | None] | None,
     meanwhile: Callable[[], None] | None = None,
+    started: Future[subprocess.CompletedProcess[bytes]] | None = None,
 ) -> GitLog:
-    """``git log`` over ``specs``, then ``git diff-tree`` for the commits that added files.
+    """``git log`` over ``folders`` (project-relative; empty: the whole project).
 
-    ``meanwhile`` runs in this thread while git writes the log (git runs in another).
+    ``meanwhile`` runs in this thread while git writes the log (git runs in
+    another); ``started`` is that log already running (``log_command``).
     """
-    if meanwhile is None:
-        log = git.run(log_command(specs), check=False)
-    else:
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            running = pool.submit(git.run, log_command(specs), check=False)
+    command = log_command(_specs(folders))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        running = started or pool.submit(git.run, command, check=False)
+        if meanwhile is not None:
             meanwhile()
-            log = running.result()
+        log = running.result()
     if log.returncode != 0:
         if head_commit(git) is not None:
-            raise GitError.from_completed(log_command(specs), log)
+            raise GitError.from_completed(command, log)
         return GitLog()  # no commits yet
-    records = log_records(log.stdout)
-    adding = adding_commits(records, strip)
-    if not adding:
-        return parse_git_log(b"", strip, records=records)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # diff-tree runs during the parse
-        shas = "".join(sha + "\n" for sha in adding).encode()
-        diff = pool.submit(git.run, MOVES_COMMAND, input=shas)
-        parsed = parse_git_log(b"", strip, records=records)
-        moved = pure_moves(diff.result().stdout)
-    if moved:
-        parsed = parse_git_log(b"", strip, moved, records=records)
-    return parsed
+    records = in_graph_order(log_records(log.stdout))
+    return parse_git_log(b"", strip, folders, records=records)
 
 
 def _boundary(git: GitRunner, log: GitLog) -> set[int]:
@@ -219,7 +195,11 @@ def read_git_snapshot(
 
     :param git: runs git in the project root.
     :param pathspecs: given the existing files, the project-relative folders
-        whose history is needed (``None`` or empty: the whole project).
+        whose history is needed (``None`` or empty: the whole project). Called
+        first with the files of git's index, to start ``git log`` while git
+        still scans the work tree, then with the final files; the log used is
+        always over the folders of the last call (an early log over other
+        folders is not used).
     :param keep: folders to list even where the skip rule would not (the docs
         and code folders).
     :param state_dir: the state folder, left out of the listing.
@@ -235,19 +215,35 @@ def read_git_snapshot(
     :raises GitNotFoundError: git is not installed.
     :raises GitError: a git command failed for another reason.
     """
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # the staged diff runs while the work tree is found and listed; its
-        # result (or error) is only read once both succeeded
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # the staged diff runs while the work tree is found and listed, and
+        # ``git log`` starts as soon as git has listed its index: its folders
+        # are those of the index's files, checked against the final listing
+        # below (a log over other folders is not used)
         staged = pool.submit(git, STAGED_COMMAND)
         tree = find_work_tree(git)
         prefix = tree.prefix
+        use_store = log_store is not None and not tree.shallow
+        heads: list[str | None] = []
+        early: list[tuple[list[str], Future[subprocess.CompletedProcess[bytes]] | None]] = []
+
+        def start_log(index_files: frozenset[str]) -> None:
+            folders = _folders(pathspecs, set(index_files))
+            if use_store:
+                heads.append(head_commit(git))
+                if log_store and _key(heads[0], prefix, folders) in log_store:
+                    return
+            running = pool.submit(git.run, log_command(_specs(folders)), check=False)
+            early.append((folders, running))
 
         def strip(path: str) -> str | None:
             if not prefix:
                 return path
             return path[len(prefix) :] if path.startswith(prefix) else None
 
-        listing = list_project_files(git.cwd, git, keep=keep, state_dir=state_dir, modified=True)
+        listing = list_project_files(
+            git.cwd, git, keep=keep, state_dir=state_dir, modified=True, on_tracked=start_log
+        )
         if listing.source != "git":
             raise GitError(f"git ls-files failed: {listing.git_problem}")
         snap = GitSnapshot(
@@ -257,39 +253,56 @@ def read_git_snapshot(
             dirty=set(listing.modified),
         )
         _parse_staged(staged.result(), strip, snap)
-    snap.tracked -= snap.deleted
-    snap.dirty &= snap.tracked
-    if (
-        prefix
-        and not snap.files
-        and git.run(["check-ignore", "-q", "--", "."], check=False).returncode == 0
-    ):
-        raise NotAGitRepositoryError(
-            "the project folder is ignored by the enclosing git repository"
-        )
-    specs = [f":(literal){p}" for p in (pathspecs(snap.files) if pathspecs else ()) if p] or ["."]
-    key = None
-    if log_store is not None and not tree.shallow:
-        snap.head = head_commit(git)
-        key = "\0".join([snap.head or "", prefix, *specs])
-    cached = log_store.get(key) if log_store is not None and key is not None else None
-    if cached is not None:
-        if meanwhile is not None:
-            meanwhile(snap)
-        snap.log = cached
-    else:
-        snap.log = _read_log(
-            git,
-            specs,
-            strip if prefix else None,
-            None if meanwhile is None else lambda: meanwhile(snap),
-        )
-        snap.log_read = True
-        if log_store is not None and key is not None and snap.head is not None:
-            log_store.clear()
-            log_store[key] = snap.log
+        snap.tracked -= snap.deleted
+        snap.dirty &= snap.tracked
+        if (
+            prefix
+            and not snap.files
+            and git.run(["check-ignore", "-q", "--", "."], check=False).returncode == 0
+        ):
+            raise NotAGitRepositoryError(
+                "the project folder is ignored by the enclosing git repository"
+            )
+        folders = _folders(pathspecs, snap.files)
+        started = early[0][1] if early and early[0][0] == folders else None
+        key = None
+        if use_store:
+            snap.head = heads[0] if heads else head_commit(git)
+            key = _key(snap.head, prefix, folders)
+        cached = log_store.get(key) if log_store is not None and key is not None else None
+        if cached is not None:
+            if meanwhile is not None:
+                meanwhile(snap)
+            snap.log = cached
+        else:
+            snap.log = _read_log(
+                git,
+                folders,
+                strip if prefix else None,
+                None if meanwhile is None else lambda: meanwhile(snap),
+                started,
+            )
+            snap.log_read = True
+            if log_store is not None and key is not None and snap.head is not None:
+                log_store.clear()
+                log_store[key] = snap.log
     if tree.shallow:
         snap.shallow = True
         snap.boundary = _boundary(git, snap.log)
     snap.calls = git.calls
     return snap
+
+
+def _key(head: str | None, prefix: str, folders: list[str]) -> str:
+    """A log's key in a ``log_store``."""
+    return "\0".join([head or "", prefix, *folders])
+
+
+def _folders(pathspecs: Callable[[set[str]], Sequence[str]] | None, files: set[str]) -> list[str]:
+    """The project folders ``pathspecs`` names for ``files`` (empty: the whole project)."""
+    return [p for p in (pathspecs(files) if pathspecs else ()) if p]
+
+
+def _specs(folders: list[str]) -> list[str]:
+    """The log's literal pathspecs for ``folders`` (``["."]``: all)."""
+    return [f":(literal){p}" for p in folders] or ["."]

@@ -132,6 +132,7 @@ class GitHistory:
                 "(git fetch --unshallow to judge them)"
             )
         self._stats = _Stats(root)
+        self._commit_times: dict[int, str] = {}
         self._folder_commits = self._commits_by_folder(snapshot, layout)
         self._deleted_by_folder: dict[str | None, bool] = {}
         for path in snapshot.deleted:
@@ -207,7 +208,12 @@ class GitHistory:
             found = self._stats.mtime(doc)
             return None if found is None else iso_time(found)
         last = self.snapshot.log.last_change(doc)
-        return None if last is None else iso_time(self.snapshot.log.commits[last].time)
+        if last is None:
+            return None
+        shown = self._commit_times.get(last)
+        if shown is None:  # many documents share a commit
+            shown = self._commit_times[last] = iso_time(self.snapshot.log.commits[last].time)
+        return shown
 
     def is_uncommitted(self, path: str) -> bool:
         return self.snapshot.is_changed(path)

@@ -34,6 +34,7 @@ __all__ = [
     "parent_folder",
 ]
 
+
 def parent_folder(path: str) -> str:
     """The folder holding ``path`` (``""`` for the project root)."""
     return path.rpartition("/")[0]
@@ -61,6 +62,7 @@ class Layout:
         self._template = (before, key, after)
         self.extensions = sorted(settings.file_extensions, key=len, reverse=True)
         self._ext_tuple = tuple(self.extensions)
+        self._ext_set = frozenset(self.extensions)
         self.skip_files = frozenset(settings.skip_files)
         self.roots = sorted(set(roots))
         self._root_set = frozenset(self.roots)
@@ -120,9 +122,14 @@ class Layout:
                 ok = self._code_folders.get(folder)
                 if ok is None:
                     ok = self._code_folders[folder] = self._code_folder(folder)
+                # a name that ends with an extension and is not the extension
+                # itself is longer than it: ``code_extension`` finds one
                 found = (
                     ok
-                    and self.code_extension(path) is not None
+                    and (
+                        path[len(folder) + 1 :] not in self._ext_set
+                        or bool(self.code_extension(path))
+                    )
                     and not (self._spec is not None and self._spec.match_file(path))
                 )
             self._is_code[path] = found
@@ -219,38 +226,39 @@ def discover_code_roots(files: Iterable[str], settings: DocCheckSettings) -> lis
 
     Discovery: every folder holding ``__init__.py`` directly under the project
     root or under ``src/``. Without any, every top-level folder (and every
-    folder directly under ``src/``) that holds code.
+    folder directly under ``src/``) that holds code. The rules are judged once
+    per folder; files are looked at one by one only when there is no package.
     """
     if settings.directories is not None:
         return sorted(settings.directories)
     layout = Layout(settings)
-    packages: set[str] = set()
-    holders: set[str] = set()
-    by_folder: dict[str, list[str]] = {}  # the rules below are judged once per folder
-    for path in files:
-        folder, _, name = path.rpartition("/")
-        if folder:
-            by_folder.setdefault(folder, []).append(name)
-    for folder, names in by_folder.items():
-        parts = folder.split("/")
-        if folder == "src" or layout.in_docs(folder) or _excluded_dir(parts[0]):
+    names = files if isinstance(files, (set, frozenset)) else set(files)
+    root_of: dict[str, str] = {}  # folder -> its candidate root
+    for folder in {path.rpartition("/")[0] for path in names}:
+        if not folder or folder == "src" or layout.in_docs(folder):
+            continue
+        parts = folder.split("/", 2)
+        if _excluded_dir(parts[0]):
             continue
         top = parts[:2] if parts[0] == "src" else parts[:1]
-        if _excluded_dir(top[-1]):
+        if _excluded_dir(top[-1]) or len(top) < (2 if parts[0] == "src" else 1):
             continue
-        root = "/".join(top)
-        if folder == root and "__init__.py" in names:
-            packages.add(root)
-        if root in holders:
+        root_of[folder] = "/".join(top)
+    candidates = set(root_of.values())
+    packages = {root for root in candidates if f"{root}/__init__.py" in names}
+    if packages:
+        return sorted(packages)
+    holders: set[str] = set()
+    for path in names:
+        folder, _, name = path.rpartition("/")
+        root = root_of.get(folder)
+        if root is None or root in holders:
             continue
-        for name in names:
-            path = f"{folder}/{name}"
-            if (folder == root and name == "__init__.py") or layout.in_docs(path):
-                continue
-            if layout.looks_like_code(path, root):
-                holders.add(root)
-                break
-    return sorted(packages or holders)
+        if (folder == root and name == "__init__.py") or layout.in_docs(path):
+            continue
+        if layout.looks_like_code(path, root):
+            holders.add(root)
+    return sorted(holders)
 
 
 @dataclass
@@ -279,9 +287,9 @@ class ProjectLayout:
 
         :param roots: the code folders if already known (see ``discover_code_roots``).
         """
-        files = sorted(set(files))
+        files = files if isinstance(files, (set, frozenset)) else set(files)
         layout = Layout(settings, discover_code_roots(files, settings) if roots is None else roots)
-        code = layout.code_files(files)
+        code = sorted(layout.code_files(files))
         project = cls(layout=layout, code_files=code)
         by_doc: dict[str, list[str]] = {}
         folders: dict[str, list[str]] = {}

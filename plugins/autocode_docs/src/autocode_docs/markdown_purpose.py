@@ -17,30 +17,38 @@ first paragraph line under a heading reading ``Purpose``/``Propósito``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 __all__ = ["extract_purpose", "extract_title", "rst_purpose", "rst_title", "strip_emphasis"]
 
 _PURPOSE_HEADING = re.compile(r"^##\s+(?:🎯\s*)?(?:prop[óo]sito|purpose)\b", re.IGNORECASE)
 _FENCE = re.compile(r"^\s*(```|~~~)")
+#: (marker, pattern), in the order they apply; a pattern runs only if its marker is in the text
 _EMPHASIS = [
-    re.compile(r"\*\*(.+?)\*\*"),
-    re.compile(r"__(.+?)__"),
-    re.compile(r"~~(.+?)~~"),
-    re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"),
-    re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])"),
-    re.compile(r"`([^`]+)`"),
+    ("*", re.compile(r"\*\*(.+?)\*\*")),
+    ("_", re.compile(r"__(.+?)__")),
+    ("~", re.compile(r"~~(.+?)~~")),
+    ("*", re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")),
+    ("_", re.compile(r"(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])")),
+    ("`", re.compile(r"`([^`]+)`")),
 ]
 
 
 def strip_emphasis(text: str) -> str:
     """``text`` without Markdown emphasis markers and backticks, whitespace collapsed."""
-    for pattern in _EMPHASIS:
-        text = pattern.sub(r"\1", text)
+    for marker, pattern in _EMPHASIS:
+        if marker in text:
+            text = pattern.sub(r"\1", text)
     return " ".join(text.split())
 
 
-def _lines_outside_fences(text: str) -> Iterator[str]:
+def _lines_outside_fences(text: str) -> Iterable[str]:
+    if "```" not in text and "~~~" not in text:  # no fence at all: every line
+        return text.splitlines()
+    return _unfenced(text)
+
+
+def _unfenced(text: str) -> Iterator[str]:
     fenced = False
     for line in text.splitlines():
         if _FENCE.match(line):
@@ -63,7 +71,7 @@ def extract_purpose(text: str) -> str | None:
     """The first line under the purpose heading, emphasis removed; see the module docstring."""
     lines = iter(_lines_outside_fences(text))
     for line in lines:
-        if _PURPOSE_HEADING.match(line.strip()):
+        if "##" in line and _PURPOSE_HEADING.match(line.strip()):
             break
     else:
         return None
