@@ -162,7 +162,12 @@ def test_memory_limit_applies_to_check_subprocesses(tmp_path) -> None:
 
         def execute(self, context):
             done = context.run_process(
-                [sys.executable, "-c", "b = bytearray(400 * 1024 * 1024); print('allocated')"]
+                [
+                    sys.executable,
+                    "-c",
+                    # held for a while, so the poll sees it even on a loaded machine
+                    "import time; b = bytearray(400 * 1024 * 1024); time.sleep(1.5); print('ok')",
+                ]
             )
             ok = done.returncode == 0
             return CheckResult(status="success" if ok else "error", message=done.stdout + done.stderr)
