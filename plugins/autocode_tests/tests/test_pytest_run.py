@@ -88,11 +88,3 @@ def test_a_hanging_run_is_killed_with_its_whole_tree(
     ):
         _run(root, ["tests/test_hang.py"], timeout=5)
     assert_killed(root / "pids.txt")
-
-
-def test_a_users_junitxml_option_is_taken_out_in_every_spelling() -> None:
-    from autocode_tests.pytest_run import split_junitxml
-
-    assert split_junitxml(["-x", "--junitxml=out.xml", "-q"]) == (["-x", "-q"], "out.xml")
-    assert split_junitxml(["--junit-xml", "a.xml", "--junitxml", "b.xml"]) == ([], "b.xml")
-    assert split_junitxml(["-k", "fast"]) == (["-k", "fast"], None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from autocode_tests.junit import CaseOutcome
+from autocode_tests.cases import CaseOutcome
 from autocode_tests.mapping import ExpectedTest, Orphan, TestPlan
 from autocode_tests.pytest_run import PytestRun
 from autocode_tests.report import build_result, file_status

@@ -5,26 +5,24 @@ check's ``run_process`` (own process group, memory limit, killed with the
 check), with the given paths (none: the whole suite as the project
 configures it, ``testpaths`` and all), and:
 
-* ``--junitxml`` into a temporary folder and ``-o junit_family=xunit1``: the
-  outcome is read from that report (``autocode_tests.junit``), never from
-  console text;
-* ``--rootdir`` at the project root, so report paths are project-relative;
+* ``-p autocode_tests_probe`` (``autocode_tests.pytest_probe``, from a
+  temporary folder first on ``PYTHONPATH``), which records every test's
+  outcome from the reports pytest hands its hooks (``autocode_tests.cases``;
+  never from console text, and without the cost of writing JUnit XML), and
+  what was collected, deselected, whether the session stopped early, and
+  where the project's packages were imported from. The project's source
+  roots (other than the project root, which ``python -m`` already puts
+  first) follow it on ``PYTHONPATH``, so the checkout's code is imported
+  before any installed release of it;
+* ``--rootdir`` at the project root, so node ids are project-relative;
 * ``-p no:cacheprovider``, so the run writes no ``.pytest_cache`` into the project;
 * ``--continue-on-collection-errors``, so one module that cannot be imported
-  does not hide the results of the others;
-* ``-p autocode_tests_probe`` (``autocode_tests.pytest_probe``, from a
-  temporary folder first on ``PYTHONPATH``), which reports what was collected,
-  deselected, whether the session stopped early, and where the project's
-  packages were imported from. The project's source roots (other than the
-  project root, which ``python -m`` already puts first) follow it on
-  ``PYTHONPATH``, so the checkout's code is imported before any installed
-  release of it.
+  does not hide the results of the others.
 
-A ``--junitxml`` among the user's arguments is taken out of the command and
-the report is copied there after the run, so the check still reads its own.
-
-The project's own pytest configuration (``pytest.ini``, ``pyproject.toml``,
-plugins, ``conftest.py``) applies as in a plain ``python -m pytest`` run.
+The user's own arguments (``pytest_args``) are passed on as they are: a
+``--junitxml`` among them gets pytest's own report. The project's pytest
+configuration (``pytest.ini``, ``pyproject.toml``, plugins, ``conftest.py``)
+applies as in a plain ``python -m pytest`` run.
 """
 
 from __future__ import annotations
@@ -38,12 +36,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
 
 from autocode_core import CheckContext, PluginError
-from autocode_tests.junit import CaseOutcome, read_junit
+from autocode_tests.cases import CaseOutcome, read_cases
 
-__all__ = ["Probe", "PytestRun", "pytest_command", "run_pytest", "split_junitxml"]
+__all__ = ["Probe", "PytestRun", "pytest_command", "run_pytest"]
 
 #: exit codes after which the report is meaningful: ok, tests failed, interrupted, none collected
 _USABLE_EXIT_CODES = {0, 1, 2, 5}
@@ -77,24 +74,10 @@ class PytestRun:
     probe: Probe | None = None
 
 
-def split_junitxml(args: Sequence[str]) -> tuple[list[str], str | None]:
-    """``args`` without ``--junitxml``/``--junit-xml`` options, and the last path they gave."""
-    kept: list[str] = []
-    wanted: str | None = None
-    items = iter(args)
-    for arg in items:
-        name, eq, value = arg.partition("=")
-        if name in ("--junitxml", "--junit-xml"):
-            wanted = value if eq else next(items, None)
-            continue
-        kept.append(arg)
-    return kept, wanted
-
-
 def pytest_command(
-    python: Path, project_root: Path, report: Path, paths: Sequence[str], extra: Sequence[str] = ()
+    python: Path, project_root: Path, paths: Sequence[str], extra: Sequence[str] = ()
 ) -> list[str]:
-    """The command line ``run_pytest`` uses (exposed for the benchmark and tests)."""
+    """The command line ``run_pytest`` uses, without the probe (for the benchmark and tests)."""
     return [
         os.fspath(python),
         "-m",
@@ -102,9 +85,6 @@ def pytest_command(
         "-q",
         "-p",
         "no:cacheprovider",
-        f"--junitxml={report}",
-        "-o",
-        "junit_family=xunit1",
         f"--rootdir={project_root}",
         "--continue-on-collection-errors",
         *extra,
@@ -129,10 +109,9 @@ def run_pytest(
     ``paths`` are the command-line paths that select ``files`` (default:
     ``files`` themselves; see ``autocode_tests.selection``); with
     ``whole_suite`` no path is given and pytest runs the project's suite as
-    configured. Cases are mapped to ``files`` (a case of another file keeps
-    the file the report names). ``source_paths`` (project-relative folders)
-    go on ``PYTHONPATH``; ``modules`` are the top-level names whose origin the
-    probe reports.
+    configured. Each case belongs to the test file whose node id it has.
+    ``source_paths`` (project-relative folders) go on ``PYTHONPATH``;
+    ``modules`` are the top-level names whose origin the probe reports.
 
     :raises PluginError: pytest is not installed for ``python``, ``python``
         cannot start, pytest ran past ``timeout`` (its whole process tree is
@@ -141,10 +120,8 @@ def run_pytest(
     """
     root = context.project_root
     folder = Path(tempfile.mkdtemp(prefix="autocode-tests-"))
-    report = folder / "junit.xml"
     probe_out = folder / "probe.json"
     shutil.copyfile(_PROBE_SOURCE, folder / f"{_PROBE_MODULE}.py")
-    extra, user_report = split_junitxml(extra_args)
     python_path = [os.fspath(folder), *(os.fspath(root / p) for p in source_paths if p != ".")]
     if os.environ.get("PYTHONPATH"):
         python_path.append(os.environ["PYTHONPATH"])
@@ -159,7 +136,7 @@ def run_pytest(
     try:
         try:
             done = context.run_process(
-                pytest_command(python, root, report, selected, ["-p", _PROBE_MODULE, *extra]),
+                pytest_command(python, root, selected, ["-p", _PROBE_MODULE, *extra_args]),
                 cwd=root,
                 env=env,
                 timeout=timeout,
@@ -173,24 +150,25 @@ def run_pytest(
                 f"pytest did not finish within {timeout:g}s ({what}); "
                 "it was killed with all its subprocesses"
             ) from None
-        cases = _read(report, files)
+        data = _read_probe_file(probe_out)
+        cases = read_cases(data.get("cases")) if data is not None else None
         if cases is None or done.returncode not in _USABLE_EXIT_CODES:
             _explain(context, python, env, done)
-        if user_report and report.is_file():
-            target = root / user_report
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(report, target)
-        return PytestRun(cases or [], done.returncode, os.fspath(python), _read_probe(probe_out))
+        return PytestRun(cases or [], done.returncode, os.fspath(python), _probe(data))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _read_probe(path: Path) -> Probe | None:
+def _read_probe_file(path: Path) -> dict[str, Any] | None:
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict):
+    return data if isinstance(data, dict) else None
+
+
+def _probe(data: dict[str, Any] | None) -> Probe | None:
+    if data is None:
         return None
 
     def counts(key: str) -> dict[str, int]:
@@ -209,13 +187,6 @@ def _read_probe(path: Path) -> Probe | None:
         modules={str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {},
         visited=frozenset(str(v) for v in visited) if isinstance(visited, list) else None,
     )
-
-
-def _read(report: Path, files: Sequence[str]) -> list[CaseOutcome] | None:
-    try:
-        return read_junit(report, files)
-    except (OSError, ElementTree.ParseError):
-        return None
 
 
 def _explain(

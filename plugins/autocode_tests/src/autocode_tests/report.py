@@ -37,7 +37,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from autocode_core import CheckResult, CheckStatus
-from autocode_tests.junit import CaseOutcome
+from autocode_tests.cases import CaseOutcome
 from autocode_tests.mapping import TestPlan
 from autocode_tests.pytest_run import Probe, PytestRun
 

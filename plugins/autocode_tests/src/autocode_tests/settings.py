@@ -10,7 +10,7 @@ folder ``<dir>/`` by ``tests/<dir>/test_<folder>_integration.py``).
 Both are ``CheckSettings``: unknown keys are reported by the core as warnings
 naming the file and the key, never fatal. ``TestConfig`` and ``LayoutConfig``
 are the former names, kept as aliases. The check writes nothing into the
-project (pytest's JUnit report goes to a temporary folder), so it declares
+project (the probe's record of the run goes to a temporary folder), so it declares
 no outputs.
 """
 
@@ -115,8 +115,8 @@ class TestCheckSettings(CheckSettings):
     * ``after_partial``: then ``"full"`` (default) completes the run
       ``scope`` asks for, in the same run; ``"schedule"`` returns the partial
       result and leaves the full run to the schedule.
-    * ``pytest_args``: extra arguments for pytest (e.g. ``["-x"]``); a
-      ``--junitxml`` among them gets a copy of the check's report.
+    * ``pytest_args``: extra arguments for pytest (e.g. ``["-x"]``), passed
+      on as they are (a ``--junitxml`` among them gets pytest's own report).
     * ``max_entries``: cap on the test files listed in ``details["attention"]``
       (1 to 10,000).
     * ``layout``: see ``LayoutSettings``.
