@@ -8,6 +8,9 @@ changing 1% of the code), leaves a few uncommitted edits, and times:
 * baseline: a plain ``os.walk`` + ``os.stat`` of every file of the same tree;
 * ``check_docs`` in git mode (first run, which writes the docs index, then
   the median of warm runs, which leave the unchanged index alone);
+* ``check_docs`` in git mode without the index, cold, each run paired with a
+  walk-and-stat right before or after it (the median and best of the
+  per-pair ratios: the steadiest measure on a busy machine);
 * ``check_docs`` in mtime mode on the same tree;
 * ``check_docs`` with its cache folder (``cache_dir``: the git log kept by
   ``HEAD``, the index texts by size and mtime), warm;
@@ -181,6 +184,8 @@ def main() -> None:
         base_times = [timed(lambda: walk_and_stat(root))[0] for _ in range(args.runs)]
         files = walk_and_stat(root)
         baseline = statistics.median(base_times)
+        git_noindex = DocsConfig.model_validate({"index": {"enabled": False}})
+        pairs = paired(root, git_noindex, max(args.runs, 9))  # first: nothing ran before
         git_settings = DocsConfig()
         first, result = timed(lambda: check_docs(root, git_settings))
         warm = [timed(lambda: check_docs(root, git_settings)) for _ in range(args.runs)]
@@ -191,7 +196,6 @@ def main() -> None:
         )
         mtime = [timed(lambda: check_docs(root, mtime_settings)) for _ in range(args.runs)]
         mtime_time = statistics.median(t for t, _ in mtime)
-        git_noindex = DocsConfig.model_validate({"index": {"enabled": False}})
         noindex_time = statistics.median(
             timed(lambda: check_docs(root, git_noindex))[0] for _ in range(args.runs)
         )
@@ -241,7 +245,34 @@ def main() -> None:
             ]
             print(f"change-triggered run judged again: {change_result.details['incremental']}")
         report(rows, baseline)
+        print_paired("doc_check git mode, index disabled (cold)", pairs)
         history_bench(Path(tmp), args)
+
+
+def paired(root: Path, settings: DocsConfig, runs: int) -> list[tuple[float, float]]:
+    """``runs`` pairs of (walk-and-stat seconds, check_docs seconds), each pair back to back,
+    which goes first alternating: the machine's drifts hit both sides of a pair alike."""
+    out = []
+    for i in range(runs):
+        walk = lambda: timed(lambda: walk_and_stat(root))[0]  # noqa: E731
+        check = lambda: timed(lambda: check_docs(root, settings))[0]  # noqa: E731
+        if i % 2 == 0:
+            base = walk()
+            out.append((base, check()))
+        else:
+            seconds = check()
+            out.append((walk(), seconds))
+    return out
+
+
+def print_paired(label: str, pairs: list[tuple[float, float]]) -> None:
+    ratios = sorted(check / walk for walk, check in pairs)
+    print(
+        f"{label}, paired with a walk-and-stat {len(pairs)} times: "
+        f"median {statistics.median(ratios):.2f}x, best {ratios[0]:.2f}x, worst {ratios[-1]:.2f}x "
+        f"(median {statistics.median(c for _, c in pairs):.3f} s)"
+    )
+    print()
 
 
 def report(rows: list[tuple[str, float]], baseline: float) -> None:

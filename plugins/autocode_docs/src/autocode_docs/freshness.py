@@ -107,8 +107,13 @@ def assess(
     for doc, folder in project.module_docs.items():
         codes = project.folder_code[folder]
         judge(doc, folder or ".", "module", partial(history.folder_verdict, folder, codes, doc))
-    for doc, code in project.file_docs.items():
-        judge(doc, code, "file", partial(history.file_verdict, code, doc))
+    if previous is None:  # the common case, without a closure per document
+        file_verdict, append = history.file_verdict, states.append
+        for doc, code in project.file_docs.items():
+            append(_state(doc, code, "file", file_verdict(code, doc) if doc in existing else None))
+    else:
+        for doc, code in project.file_docs.items():
+            judge(doc, code, "file", partial(history.file_verdict, code, doc))
     for doc, code, orphan in project.unmatched_docs(existing, existed):
         if orphan:
             kind: DocType = "module" if project.layout.is_module_doc(doc) else "file"
