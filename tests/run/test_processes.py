@@ -17,6 +17,15 @@ def test_run_captures_output_and_exit_code(tmp_path) -> None:
     assert (done.returncode, done.stdout.strip()) == (3, "out")
 
 
+def test_output_can_go_to_a_file_instead_of_a_pipe(tmp_path) -> None:
+    code = "import sys; sys.stdout.write('x' * 300_000); sys.stderr.write('err'); sys.exit(2)"
+    with (tmp_path / "out").open("w+b") as sink:
+        done = CheckProcesses().run([sys.executable, "-c", code], stdout=sink, text=False)
+        sink.seek(0)
+        assert sink.read() == b"x" * 300_000
+    assert (done.returncode, done.stdout, done.stderr) == (2, None, b"err")
+
+
 def test_missing_command_raises_oserror() -> None:
     with pytest.raises(OSError):
         CheckProcesses().run(["definitely-not-a-command-xyz"])

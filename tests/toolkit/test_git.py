@@ -247,3 +247,21 @@ def test_inside_a_real_pre_commit_hook_of_another_repository(tmp_path: Path) -> 
 def test_input_reaches_git_on_stdin(git_repo: GitRepo) -> None:
     done = GitRunner(git_repo.path).run(["hash-object", "--stdin"], input=b"hello\n")
     assert done.stdout.strip() == b"ce013625030ba8dba906f756967f9e9ca394464a"  # git's sha of it
+
+
+def test_spooled_output_is_the_same_bytes_and_errors_still_raise(git_repo: GitRepo) -> None:
+    for i in range(300):
+        git_repo.write(f"pkg/m{i}.py", f"x = {i}\n")
+        if i % 100 == 0:
+            git_repo.commit(f"c{i}")
+    git_repo.commit("rest")
+    git = GitRunner(git_repo.path)
+    args = ["log", "-z", "--name-status", "--format=%H"]
+    piped = git.run(args)
+    spooled = git.run(args, spool=True)
+    assert spooled.stdout == piped.stdout and len(spooled.stdout) > 4_000
+    assert spooled.returncode == 0 and git.calls == 2
+    failed = git.run(["log", "no-such-ref"], check=False, spool=True)
+    assert failed.returncode != 0 and failed.stdout == b"" and b"no-such-ref" in failed.stderr
+    with pytest.raises(GitError, match="no-such-ref"):
+        git.run(["log", "no-such-ref"], spool=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autocode_docs.git_log import in_graph_order, log_records, parse_git_log
+from autocode_docs.git_log import adding_commits, in_graph_order, log_records, parse_git_log
 from autocode_docs.git_snapshot import log_command
 
 from autocode_core.toolkit import GitRunner
@@ -88,31 +88,23 @@ def test_log_command_reads_names_and_renames_without_user_formatting():
     } <= set(args)
 
 
-def test_only_the_logs_folders_are_recorded_and_moves_across_them_are_seen(git_repo):
+def test_adding_commits_are_the_parsed_logs_added_commits(git_repo):
     git_repo.write("pkg/a.py", "a = 1\n")
     git_repo.write("lib/b.py", "".join(f"line_{i} = {i}\n" for i in range(30)))
-    git_repo.write("lib/c.py", "".join(f"other_{i} = {i}\n" for i in range(30)))
-    git_repo.commit("root")
+    git_repo.commit("root: adds files but has no parent")
+    git_repo.write("pkg/c.py", "c = 1\n")
+    adds_c = git_repo.commit("adds pkg/c.py")
     git_repo.write("pkg/a.py", "a = 2\n")
-    git_repo.write("lib/b.py", (git_repo.path / "lib/b.py").read_text() + "tail = 1\n")
-    git_repo.commit("one commit in and out of pkg")
+    git_repo.commit("modifies only")
     git_repo.git("mv", "lib/b.py", "pkg/b.py")
-    git_repo.commit("moves lib/b.py into pkg, unchanged")
-    git_repo.git("mv", "lib/c.py", "pkg/c.py")
-    git_repo.write("pkg/c.py", (git_repo.path / "pkg/c.py").read_text() + "edited = 1\n")
-    git_repo.commit("moves lib/c.py into pkg, edited")
-    git_repo.git("mv", "pkg/a.py", "lib/a.py")
-    git_repo.commit("moves pkg/a.py out")
+    moves_b = git_repo.commit("moves lib/b.py in: an addition under the pathspec pkg")
     raw = GitRunner(git_repo.path)(log_command([":(literal)pkg"]))
-    log = parse_git_log(raw, folders=["pkg"])
-    # lib/ is never recorded, though --full-diff lists it
-    assert set(log.touches) == {"pkg/a.py", "pkg/b.py", "pkg/c.py"}
-    assert set(log.changes) == {"pkg/a.py", "pkg/c.py"}  # b was moved in unchanged
-    assert log.touches["pkg/a.py"] == [0, 3, 4]  # moved out: touched, like a deletion
-    assert log.changes["pkg/a.py"] == [3, 4]
-    assert log.touches["pkg/b.py"] == [2]
-    assert log.touches["pkg/c.py"] == log.changes["pkg/c.py"] == [1]  # moved in and edited
-    assert parse_git_log(b"", folders=["pkg"], records=log_records(raw)) == log
+    log = parse_git_log(raw)
+    expected = [log.commits[i].sha for i in sorted(log.added)]
+    assert adding_commits(log_records(raw)) == expected == [moves_b, adds_c]
+    only_b = lambda path: path if path == "pkg/b.py" else None  # noqa: E731
+    assert adding_commits(log_records(raw), only_b) == [moves_b]
+    assert parse_git_log(b"", records=log_records(raw)) == log
 
 
 def test_a_log_out_of_graph_order_is_put_in_it_and_one_in_order_is_kept(skewed_repo):

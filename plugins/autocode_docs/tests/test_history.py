@@ -173,6 +173,29 @@ def test_code_moved_into_the_project_with_its_docs_is_not_a_change(git_repo):
     assert found["docs/pkg/n.md"]["commits_behind"] == 1
 
 
+def test_code_moved_from_elsewhere_in_the_repository_into_a_subfolder_project(git_repo):
+    # a monorepo: the project is proj/; code comes in from the repository's own vendor/
+    git_repo.write("proj/pkg/__init__.py", "")
+    git_repo.write("proj/docs/pkg/m.md", "# m\n")
+    git_repo.write("proj/docs/pkg/n.md", "# n\n")
+    git_repo.write("vendor/m.py", "".join(f"line_{i} = {i}\n" for i in range(20)))
+    git_repo.write("vendor/n.py", "".join(f"other_{i} = {i}\n" for i in range(20)))
+    git_repo.write("elsewhere/big.txt", "x\n")
+    git_repo.commit("start", date="2026-01-01T00:00:00Z")
+    git_repo.git("mv", "vendor/m.py", "proj/pkg/m.py")
+    git_repo.git("mv", "vendor/n.py", "proj/pkg/n.py")
+    git_repo.write("proj/pkg/n.py", "".join(f"other_{i} = {i}\n" for i in range(19)) + "e = 1\n")
+    git_repo.commit("move both in; n is also edited", date="2026-01-02T00:00:00Z")
+    git_repo.write("proj/pkg/o.py", "o = 1\n")
+    git_repo.write("proj/docs/pkg/o.md", "# o\n")
+    (git_repo.path / "elsewhere/big.txt").unlink()
+    git_repo.commit("adds o, deletes a file elsewhere", date="2026-01-03T00:00:00Z")
+    found = states(check(git_repo.path / "proj", directories=["pkg"]))
+    assert "docs/pkg/m.md" not in found and "docs/pkg/o.md" not in found
+    assert found["docs/pkg/n.md"]["status"] == "outdated"
+    assert found["docs/pkg/n.md"]["commits_behind"] == 1
+
+
 def shallow_pair(git_repo, tmp_path):
     git_repo.write("pkg/a.py", "A = 1\n")
     git_repo.write("pkg/b.py", "B = 1\n")

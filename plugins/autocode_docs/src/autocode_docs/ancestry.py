@@ -73,4 +73,9 @@ class Ancestry:
         mask = 0
         for d in seen_by:
             mask |= self._sets.get(d, 0)
-        return [c for c in commits if not (mask >> c) & 1]
+        if len(commits) < 4:
+            return [c for c in commits if not (mask >> c) & 1]
+        # one conversion, then each test reads one byte (a shift copies the whole set)
+        bits = mask.to_bytes((mask.bit_length() + 7) // 8 or 1, "little")
+        size = len(bits)
+        return [c for c in commits if (c >> 3) >= size or not (bits[c >> 3] >> (c & 7)) & 1]

@@ -1,4 +1,4 @@
-"""Parse one ``git log -z --name-status -M --parents --full-diff`` pass into per-path changes.
+"""Parse one ``git log -z --name-status -M --parents`` pass into per-path change lists.
 
 Commits are numbered by position in the log put in graph order
 (``in_graph_order``: parents always after their children): ``0`` is the
@@ -7,21 +7,17 @@ newest. Two views are kept, both newest first:
 * ``changes[path]``: commits that changed the *content* of the file now at
   ``path``, following renames back through history. A pure rename (similarity
   100%) is not a content change, and neither is a deletion of an earlier file
-  that lived at the same path, nor a pure rename into the log's folders from
-  elsewhere in the repository (code moved into the project).
+  that lived at the same path, nor an addition that ``moves`` says was a
+  pure rename from outside the log's pathspec (see ``pure_moves``).
 * ``touches[path]``: every commit that mentions ``path`` in any way (added,
   modified, deleted, either side of a rename). Folder-level documents follow
   these, since adding, deleting or moving a file changes the folder.
 
-Only paths in the log's folders (``folders``) are recorded. ``--full-diff``
-makes git list every file of a commit that touched them, so a file moved in
-from outside them is seen as the rename it is (not as an addition), and one
-moved out as a deletion.
-
 ``parents[i]`` are the log indexes of commit ``i``'s parents as git rewrote
 them for the pathspec (``--parents``): ancestry among the listed commits is
 ancestry in the repository. Merge commits list no files (git's default), so
-they change nothing themselves.
+they change nothing themselves. ``added[i]`` lists the paths commit ``i``
+added (status ``A``) when it has a parent: the candidates for ``pure_moves``.
 
 Expected input: records separated by ``\\x1e``, each ``<sha> <unix time>
 <parent shas>\\0`` followed by ``\\n`` and NUL-separated ``STATUS\\0path\\0``
@@ -33,16 +29,21 @@ from __future__ import annotations
 
 import heapq
 import os
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 __all__ = [
     "Commit",
     "GitLog",
+    "adding_commits",
     "in_graph_order",
     "log_records",
     "parse_git_log",
+    "pure_moves",
 ]
+
+_SHA = re.compile(rb"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class GitLog:
     changes: dict[str, list[int]] = field(default_factory=dict)
     touches: dict[str, list[int]] = field(default_factory=dict)
     parents: list[list[int]] = field(default_factory=list)
+    added: dict[int, list[str]] = field(default_factory=dict)
 
     def last_change(self, path: str) -> int | None:
         """Index of the newest commit that changed ``path``'s content, if any."""
@@ -95,30 +97,43 @@ def _records(raw: bytes) -> list[Record]:
     """``(sha, time, parent shas, [(status, old path or None, path)])`` per commit.
 
     The output is decoded once (``os.fsdecode``: undecodable bytes survive as
-    surrogates, as they would path by path) and split once on NUL.
+    surrogates, as they would path by path) and split into commits where a
+    NUL is followed by the record separator. A commit without renames or
+    copies (most of them) is split into (status, path) pairs in one step;
+    the others token by token.
     """
     out: list[Record] = []
-    entries: list[tuple[str, str | None, str]] | None = None
-    tokens = os.fsdecode(raw).split("\0")
-    i, count = 0, len(tokens)
-    while i < count:
-        token = tokens[i].lstrip("\n")
-        i += 1
-        if token.startswith("\x1e"):
-            sha, _, rest = token[1:].partition(" ")
-            stamp, _, parents = rest.partition(" ")
-            entries = []
-            out.append((sha, int(stamp or 0), parents.split(), entries))
+    text = os.fsdecode(raw)
+    if not text.startswith("\x1e"):
+        return out
+    for chunk in text[1:].split("\0\x1e"):
+        header, _, rest = chunk.partition("\0")
+        sha, _, tail = header.partition(" ")
+        stamp, _, parents = tail.partition(" ")
+        entries: list[tuple[str, str | None, str]] = []
+        out.append((sha, int(stamp or 0), parents.split(), entries))
+        tokens = rest.lstrip("\n").split("\0")
+        if tokens[-1] == "":
+            tokens.pop()
+        if not tokens:
             continue
-        status = token.strip()
-        if not status or entries is None:
+        statuses = tokens[0::2]
+        joined = "".join(statuses)
+        if "R" not in joined and "C" not in joined and "\n" not in joined:
+            entries.extend(zip(statuses, [None] * len(statuses), tokens[1::2], strict=False))
             continue
-        if status[0] in "RC":
-            entries.append((status, tokens[i], tokens[i + 1]))
-            i += 2
-        else:
-            entries.append((status, None, tokens[i]))
+        i, count = 0, len(tokens)  # renames or copies carry two paths: token by token
+        while i < count:
+            status = tokens[i].strip()
             i += 1
+            if not status:
+                continue
+            if status[0] in "RC" and i + 1 < count:
+                entries.append((status, tokens[i], tokens[i + 1]))
+                i += 2
+            elif i < count:
+                entries.append((status, None, tokens[i]))
+                i += 1
     return out
 
 
@@ -187,25 +202,64 @@ def in_graph_order(records: list[Record]) -> list[Record]:
     return out
 
 
+def pure_moves(raw: bytes) -> set[tuple[str, str]]:
+    """``(sha, new path)`` of every 100% rename in ``git diff-tree --stdin -z -M
+    --name-status -r --diff-filter=R`` output (paths as git prints them)."""
+    found: set[tuple[str, str]] = set()
+    tokens = raw.split(b"\0")
+    sha = ""
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].strip()
+        i += 1
+        if not token:
+            continue
+        if _SHA.fullmatch(token):
+            sha = token.decode("ascii")
+            continue
+        if token[:1] in (b"R", b"C"):
+            new = os.fsdecode(tokens[i + 1])
+            if token == b"R100":
+                found.add((sha, new))
+            i += 2
+        else:
+            i += 1
+    return found
+
+
 def log_records(raw: bytes) -> list[Record]:
-    """The raw output split into records (for ``in_graph_order`` and ``parse_git_log``)."""
+    """The raw output split into records (for ``adding_commits`` and ``parse_git_log``)."""
     return _records(raw)
+
+
+def adding_commits(
+    records: list[Record], strip: Callable[[str], str | None] | None = None
+) -> list[str]:
+    """The shas of the commits ``parse_git_log(..., strip).added`` lists, in log order
+    (found before the full parse, so ``git diff-tree`` can run meanwhile)."""
+    found = []
+    for sha, _stamp, parents, entries in records:
+        if not parents:
+            continue
+        for status, old, new in entries:
+            if status[0] == "A" and old is None and (strip is None or strip(new) is not None):
+                found.append(sha)
+                break
+    return found
 
 
 def parse_git_log(
     raw: bytes,
     strip: Callable[[str], str | None] | None = None,
-    folders: Sequence[str] | None = None,
+    moves: set[tuple[str, str]] | None = None,
     *,
     records: list[Record] | None = None,
 ) -> GitLog:
     """Parse the raw output; ``strip`` maps a repository path to a project path (or ``None``;
     ``strip=None``: paths are kept as they are).
 
-    :param folders: the project folders the log was asked for; paths
-        elsewhere are left out (a rename from elsewhere into them is an
-        addition, a pure one not a content change; a rename out of them a
-        deletion). ``None``: every path.
+    :param moves: ``(sha, repository path)`` additions that were pure renames
+        from outside the pathspec (``pure_moves``): touches, not changes.
     :param records: ``in_graph_order(log_records(raw))`` if already read (``raw``
         is then not read).
     """
@@ -217,41 +271,28 @@ def parse_git_log(
     else:  # one chain: each commit's parent, if listed, is the next one
         last = len(records) - 1
         log.parents = [[i + 1] if r[2] and i < last else [] for i, r in enumerate(records)]
-    whole = not folders or "" in folders
-    within = None if whole else tuple(f + "/" for f in folders or ())
-    exact = frozenset(folders or ())
-
-    def inside(path: str) -> bool:
-        return within is None or path.startswith(within) or path in exact
-
     alias: dict[str, str] = {}  # historical path -> path of the same file today
-    touches, changes = log.touches, log.changes
+    touches, changes, added = log.touches, log.changes, log.added
     commits = log.commits
-    for index, (sha, stamp, _parents, entries) in enumerate(records):
+    for index, (sha, stamp, parents, entries) in enumerate(records):
         commits.append(Commit(sha, stamp))
         for status, old, new in entries:
             kind = status[0]
             new_p = strip(new) if strip is not None else new
             if old is not None:
                 old_p = strip(old) if strip is not None else old
-                if old_p is not None and not inside(old_p):
-                    old_p = None  # from elsewhere: an addition (a pure rename changes nothing)
-                if new_p is None or not inside(new_p):
-                    if old_p is not None and kind == "R":  # moved out: a deletion
-                        _add(touches, old_p, index)
+                for p in (old_p, new_p):
+                    if p is not None:
+                        _add(touches, p, index)
+                if new_p is None:
                     continue
-                _add(touches, new_p, index)
                 current = alias.get(new_p, new_p)
                 if kind == "C" or status[1:] != "100":
                     _add(changes, current, index)
-                if old_p is not None:
-                    _add(touches, old_p, index)
-                    if kind == "R":
-                        alias[old_p] = current
+                if kind == "R" and old_p is not None:
+                    alias[old_p] = current
                 continue
-            if new_p is None or (
-                within is not None and not new_p.startswith(within) and new_p not in exact
-            ):
+            if new_p is None:
                 continue
             # _add(touches, new_p, index) and _add(changes, ...), inlined: the hot path
             seen = touches.get(new_p)
@@ -259,7 +300,13 @@ def parse_git_log(
                 touches[new_p] = [index]
             elif seen[-1] != index:
                 seen.append(index)
-            if kind != "D":
+            if kind == "A" and parents:
+                found = added.get(index)
+                if found is None:
+                    added[index] = [new]
+                else:
+                    found.append(new)
+            if kind != "D" and not (moves and kind == "A" and (sha, new) in moves):
                 current = alias.get(new_p, new_p) if alias else new_p
                 seen = changes.get(current)
                 if seen is None:

@@ -9,16 +9,21 @@
    modified ones; the toolkit's ``list_project_files``),
 3. ``git diff --cached --name-status`` (staged changes and deletions; in a
    thread, at the same time as steps 1 and 2),
-4. one ``git log --name-status --parents --full-diff`` over the folders of
-   interest, started as soon as git has listed its index (while it still
-   scans the work tree), and used when the final listing names the same
-   folders (otherwise it is run again over the right ones). ``--full-diff``
-   lists every file of the commits it shows, so code moved into the
-   project from elsewhere in the repository is a rename, not an addition
-   (``git_log``),
+4. one ``git log --name-status --parents`` over the folders of interest,
+   started as soon as git has listed its index (while it still scans the
+   work tree), and used when the final listing names the same folders
+   (otherwise it is run again over the right ones),
+5. for the commits of that log that added files (when there are any), one
+   ``git diff-tree --stdin`` that lists which of them deleted files outside
+   the log's folders (it does not descend into those folders), then one
+   ``git diff-tree --stdin -M`` over those only (when there are any): an
+   addition that is a pure rename from outside the log's folders (code
+   moved into the project) is not a content change. Both run right after
+   the log, in its worker thread, while the caller works out the expected
+   documents,
 
 plus ``git rev-parse --verify HEAD`` when a ``log_store`` is given (a log
-cached for that ``HEAD`` replaces step 4) or when the log fails (a
+cached for that ``HEAD`` replaces steps 4 and 5) or when the log fails (a
 repository with no commits yet), ``git rev-parse --git-path shallow`` in a
 shallow clone (the commits where its history stops), and ``git
 check-ignore`` only when a project in a subfolder of
@@ -48,9 +53,17 @@ from autocode_core.toolkit import (
     head_commit,
     list_project_files,
 )
-from autocode_docs.git_log import GitLog, in_graph_order, log_records, parse_git_log
+from autocode_docs.git_log import (
+    GitLog,
+    Record,
+    adding_commits,
+    in_graph_order,
+    log_records,
+    parse_git_log,
+    pure_moves,
+)
 
-__all__ = ["STAGED_COMMAND", "GitSnapshot", "log_command", "read_git_snapshot"]
+__all__ = ["MOVES_COMMAND", "STAGED_COMMAND", "GitSnapshot", "log_command", "read_git_snapshot"]
 
 
 @dataclass
@@ -105,13 +118,35 @@ def log_command(pathspecs: Sequence[str]) -> list[str]:
         "--no-color",
         "--no-ext-diff",
         "--parents",
-        "--full-diff",
         "--format=%x1e%H %ct %P",
         "HEAD",
         "--",
         *pathspecs,
     ]
 
+
+#: the 100% renames of the commits given on stdin, anywhere in the repository
+MOVES_COMMAND = [
+    "diff-tree",
+    "--stdin",
+    "-z",
+    "-r",
+    "-M",
+    "--name-status",
+    "--diff-filter=R",
+    "--no-ext-diff",
+]
+
+#: the files each commit given on stdin deleted (``-- <pathspecs>`` follows)
+DELETIONS_COMMAND = [
+    "diff-tree",
+    "--stdin",
+    "-z",
+    "-r",
+    "--name-only",
+    "--diff-filter=D",
+    "--no-ext-diff",
+]
 
 #: staged changes: the index against ``HEAD`` (against nothing before the first commit)
 STAGED_COMMAND = [
@@ -145,30 +180,71 @@ def _parse_staged(data: bytes, strip: Callable[[str], str | None], snap: GitSnap
         (snap.deleted if status[0] == "D" else snap.dirty).add(path)
 
 
+#: what ``_fetch_log`` returns: git's answer, its records in graph order and the pure
+#: moves of the commits that added files (both ``None`` when git failed)
+Fetched = tuple[
+    subprocess.CompletedProcess[bytes], list[Record] | None, set[tuple[str, str]] | None
+]
+
+
+def _fetch_log(
+    git: GitRunner, folders: list[str], strip: Callable[[str], str | None] | None
+) -> Fetched:
+    """``git log`` over ``folders``, then ``git diff-tree`` for the commits that added files.
+
+    Runs in a worker thread, so both git commands run while the caller works
+    out the expected documents; the records are split there too.
+    """
+    log = git.run(log_command(_specs(folders)), check=False, spool=True)  # megabytes, often
+    if log.returncode != 0:
+        return log, None, None
+    records = in_graph_order(log_records(log.stdout))
+    adding = _deleting_elsewhere(git, folders, adding_commits(records, strip))
+    if not adding:
+        return log, records, set()
+    shas = "".join(sha + "\n" for sha in adding).encode()
+    return log, records, pure_moves(git.run(MOVES_COMMAND, input=shas).stdout)
+
+
+def _deleting_elsewhere(git: GitRunner, folders: list[str], shas: list[str]) -> list[str]:
+    """The commits among ``shas`` that delete a file outside ``folders`` (the project
+    when empty): only they can have moved a file in. One ``git diff-tree`` that does
+    not descend into ``folders``, so it costs little even for commits that add
+    thousands of files there; the rename detection runs on what is left."""
+    if not shas:
+        return []
+    excluded = [f":(exclude,literal){f}" for f in folders] or [":(exclude,literal)."]
+    found = git.run(
+        [*DELETIONS_COMMAND, "--", ":/", *excluded],
+        input="".join(sha + "\n" for sha in shas).encode(),
+    ).stdout
+    asked = set(shas)
+    listed = {token.decode("ascii", "replace") for token in found.split(b"\0")} & asked
+    return [sha for sha in shas if sha in listed]
+
+
 def _read_log(
     git: GitRunner,
     folders: list[str],
     strip: Callable[[str], str | None] | None,
     meanwhile: Callable[[], None] | None = None,
-    started: Future[subprocess.CompletedProcess[bytes]] | None = None,
+    started: Future[Fetched] | None = None,
 ) -> GitLog:
-    """``git log`` over ``folders`` (project-relative; empty: the whole project).
+    """The parsed log over ``folders`` (project-relative; empty: the whole project).
 
-    ``meanwhile`` runs in this thread while git writes the log (git runs in
-    another); ``started`` is that log already running (``log_command``).
+    ``meanwhile`` runs in this thread while git writes the log (``_fetch_log``
+    runs in another); ``started`` is that fetch already running.
     """
-    command = log_command(_specs(folders))
     with ThreadPoolExecutor(max_workers=1) as pool:
-        running = started or pool.submit(git.run, command, check=False)
+        running = started or pool.submit(_fetch_log, git, folders, strip)
         if meanwhile is not None:
             meanwhile()
-        log = running.result()
-    if log.returncode != 0:
+        log, records, moved = running.result()
+    if records is None:
         if head_commit(git) is not None:
-            raise GitError.from_completed(command, log)
+            raise GitError.from_completed(log_command(_specs(folders)), log)
         return GitLog()  # no commits yet
-    records = in_graph_order(log_records(log.stdout))
-    return parse_git_log(b"", strip, folders, records=records)
+    return parse_git_log(b"", strip, moved, records=records)
 
 
 def _boundary(git: GitRunner, log: GitLog) -> set[int]:
@@ -223,9 +299,15 @@ def read_git_snapshot(
         staged = pool.submit(git, STAGED_COMMAND)
         tree = find_work_tree(git)
         prefix = tree.prefix
+
+        def strip(path: str) -> str | None:
+            if not prefix:
+                return path
+            return path[len(prefix) :] if path.startswith(prefix) else None
+
         use_store = log_store is not None and not tree.shallow
         heads: list[str | None] = []
-        early: list[tuple[list[str], Future[subprocess.CompletedProcess[bytes]] | None]] = []
+        early: list[tuple[list[str], Future[Fetched]]] = []
 
         def start_log(index_files: frozenset[str]) -> None:
             folders = _folders(pathspecs, set(index_files))
@@ -233,13 +315,8 @@ def read_git_snapshot(
                 heads.append(head_commit(git))
                 if log_store and _key(heads[0], prefix, folders) in log_store:
                     return
-            running = pool.submit(git.run, log_command(_specs(folders)), check=False)
-            early.append((folders, running))
-
-        def strip(path: str) -> str | None:
-            if not prefix:
-                return path
-            return path[len(prefix) :] if path.startswith(prefix) else None
+            fetching = pool.submit(_fetch_log, git, folders, strip if prefix else None)
+            early.append((folders, fetching))
 
         listing = list_project_files(
             git.cwd, git, keep=keep, state_dir=state_dir, modified=True, on_tracked=start_log

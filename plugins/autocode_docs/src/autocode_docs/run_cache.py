@@ -6,7 +6,8 @@ which git and file watching ignore), holding a ``RunCache``:
 * ``logs``: the parsed ``git log`` keyed by
   ``HEAD``, the project's place in the repository and the log's pathspecs,
   only the latest one. A history read for a ``HEAD`` never changes, so a
-  run at the same ``HEAD`` skips ``git log`` entirely. Shallow clones are never cached (``git fetch --deepen`` changes
+  run at the same ``HEAD`` skips ``git log`` and ``git diff-tree``
+  entirely. Shallow clones are never cached (``git fetch --deepen`` changes
   the history under the same ``HEAD``).
 * the previous run's inputs and answers in git mode: ``head``, the settings
   (``settings_key``), the file sets of the ``GitSnapshot`` and every
@@ -35,7 +36,7 @@ from autocode_docs.git_log import GitLog
 __all__ = ["CACHE_NAME", "FORMAT", "RunCache", "Texts", "load_cache", "save_cache"]
 
 CACHE_NAME = "doc_check.pickle"
-FORMAT = 2  # 2: logs read with --full-diff, keyed by project folders
+FORMAT = 2  # 2: logs keyed by project folders
 
 Texts = dict[str, tuple[int, int, str | None, str | None]]
 
