@@ -205,9 +205,9 @@ def _git_view(
     untracked: set[str] = set()
     deleted: set[str] = set()
     changed: set[str] = set()
-    # "H" cached, "M" unmerged, "R" removed from the work tree, "C" changed (also given
-    # for removed files), "?" other; "S" (skip-worktree: not checked out) is in no set
-    by_tag = {"?": untracked, "H": tracked, "M": tracked, "C": changed, "R": deleted}
+    # the index: "H" cached, "M" unmerged ("S", skip-worktree: not checked out, is in no
+    # set); the work tree: "R" removed, "C" changed (also given for removed files), "?" other
+    by_tag = {"?": untracked, "C": changed, "R": deleted}
     with ThreadPoolExecutor(max_workers=2) as pool:
         # the passes over the work tree run while the index is listed and handed on
         passes = [pool.submit(git, walk), pool.submit(git, stat)]

@@ -73,8 +73,6 @@ class Ancestry:
         mask = 0
         for d in seen_by:
             mask |= self._sets.get(d, 0)
-        if len(commits) < 4:
-            return [c for c in commits if not (mask >> c) & 1]
         # one conversion, then each test reads one byte (a shift copies the whole set)
         bits = mask.to_bytes((mask.bit_length() + 7) // 8 or 1, "little")
         size = len(bits)

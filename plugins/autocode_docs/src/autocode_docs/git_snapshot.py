@@ -202,8 +202,12 @@ def _fetch_log(
     adding = _deleting_elsewhere(git, folders, adding_commits(records, strip))
     if not adding:
         return log, records, set()
-    shas = "".join(sha + "\n" for sha in adding).encode()
-    return log, records, pure_moves(git.run(MOVES_COMMAND, input=shas).stdout)
+    return log, records, pure_moves(git.run(MOVES_COMMAND, input=_stdin(adding)).stdout)
+
+
+def _stdin(shas: list[str]) -> bytes:
+    """Commit ids one per line, for ``git diff-tree --stdin``."""
+    return "".join(sha + "\n" for sha in shas).encode()
 
 
 def _deleting_elsewhere(git: GitRunner, folders: list[str], shas: list[str]) -> list[str]:
@@ -216,7 +220,7 @@ def _deleting_elsewhere(git: GitRunner, folders: list[str], shas: list[str]) -> 
     excluded = [f":(exclude,literal){f}" for f in folders] or [":(exclude,literal)."]
     found = git.run(
         [*DELETIONS_COMMAND, "--", ":/", *excluded],
-        input="".join(sha + "\n" for sha in shas).encode(),
+        input=_stdin(shas),
     ).stdout
     asked = set(shas)
     listed = {token.decode("ascii", "replace") for token in found.split(b"\0")} & asked
@@ -235,7 +239,7 @@ def _read_log(
     ``meanwhile`` runs in this thread while git writes the log (``_fetch_log``
     runs in another); ``started`` is that fetch already running.
     """
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool:  # idle when the fetch was started
         running = started or pool.submit(_fetch_log, git, folders, strip)
         if meanwhile is not None:
             meanwhile()
