@@ -73,6 +73,15 @@ def test_a_usage_error_is_reported_with_pytests_words(make_project) -> None:
         _run(root, ["tests/test_a.py"], extra_args=["--no-such-flag"])
 
 
+def test_a_run_the_probe_could_not_record_says_so(make_project) -> None:
+    root = make_project({"tests/test_a.py": "def test_a(): pass\n"})
+    with pytest.raises(
+        PluginError,
+        match=r"pytest ran \(exit code 0\) but the check's probe plugin .* recorded nothing.*1 passed",
+    ):
+        _run(root, ["tests/test_a.py"], extra_args=["-p", "no:autocode_tests_probe"])
+
+
 def test_an_interpreter_that_cannot_start_is_an_error(make_project) -> None:
     root = make_project({"tests/test_a.py": "def test_a(): pass\n"})
     with pytest.raises(PluginError, match="cannot start"):

@@ -200,6 +200,14 @@ def _explain(
             f"pytest is not installed for {python} ({cause}); install it in that environment "
             "or set the 'python' setting"
         )
+    if done.returncode in _USABLE_EXIT_CODES:  # pytest ran, but the probe recorded nothing
+        raise PluginError(
+            f"pytest ran (exit code {done.returncode}) but the check's probe plugin "
+            f"({_PROBE_MODULE}) recorded nothing, so the outcome is unknown: an option or a "
+            "plugin of the project kept it from loading or from ending the session "
+            f"(pytest_args with '-p no:{_PROBE_MODULE}'?); pytest said: "
+            f"{_tail(done.stderr or done.stdout, lines=2)}"
+        )
     raise PluginError(
         f"pytest failed (exit code {done.returncode}): {_tail(done.stderr or done.stdout)}"
     )
